@@ -1,0 +1,205 @@
+"""Options, vault loading and output helpers shared by every command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from netkit import diagnostics as diag_mod
+from netkit.diagnostics import Diagnostic
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK = 0
+EXIT_ERRORS = 1
+EXIT_USAGE = 2
+
+
+class Settings:
+    """Global option values, whichever side of the command name they were given on."""
+
+    def __init__(self) -> None:
+        self.vault: str | None = None
+        self.today: dt.date | None = None
+
+
+def settings(ctx: click.Context | None = None) -> Settings:
+    """The shared settings object on the root context."""
+    ctx = ctx or click.get_current_context()
+    root = ctx.find_root()
+    if not isinstance(root.obj, Settings):
+        root.obj = Settings()
+    return root.obj
+
+
+def _store_vault(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        settings(ctx).vault = value
+
+
+def _store_today(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is None:
+        return
+    try:
+        settings(ctx).today = dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", ctx=ctx, param=_param) from None
+
+
+def global_options(func: F) -> F:
+    """Add --vault and --today (usable on the group and on every command)."""
+    func = click.option("--today", metavar="YYYY-MM-DD", expose_value=False, callback=_store_today,
+                        is_eager=True, help="The date all computations use (default: today).")(func)
+    func = click.option("--vault", metavar="DIR", expose_value=False, callback=_store_vault, is_eager=True,
+                        help="The vault folder (default: $NETKIT_VAULT, else the nearest folder upward with netkit.yaml).")(func)
+    return func
+
+
+def today() -> dt.date:
+    """``--today`` or the local date."""
+    return settings().today or dt.date.today()
+
+
+def vault_root() -> Path:
+    """Resolve the vault root or exit 2 with a clear message."""
+    from netkit import loader
+
+    try:
+        return loader.find_root(settings().vault)
+    except loader.VaultError as exc:
+        fail(str(exc))
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> Any:
+    """Print ``netkit: message`` on stderr and exit (2 by default)."""
+    click.echo(f"netkit: {message}", err=True)
+    sys.exit(code)
+
+
+def load(*, progress: bool = False, use_cache: bool = True) -> Any:
+    """Load the vault (a ``loader.Vault``); environment errors exit 2."""
+    from netkit import loader
+
+    root = vault_root()
+    bar = ProgressBar("indexing") if progress else None
+    try:
+        vault = loader.load_vault(root, use_cache=use_cache, progress=bar.update if bar else None)
+    except loader.VaultError as exc:
+        fail(str(exc))
+    finally:
+        if bar:
+            bar.close()
+    return vault
+
+
+def print_diagnostics(diags: Iterable[Diagnostic], *, stream: Any = None) -> None:
+    """Compiler-style diagnostics on stderr (colour on a TTY unless NO_COLOR)."""
+    stream = stream or sys.stderr
+    colour = diag_mod.use_colour_for(stream)
+    for d in diags:
+        stream.write(diag_mod.format_text(d, colour=colour) + "\n")
+
+
+def report_and_exit_code(vault: Any, *, strict: bool = False, quiet_warnings: bool = True) -> int:
+    """For commands other than `check`: errors go to stderr (warnings only when asked);
+    return the exit code (1 when the vault has errors)."""
+    errors = vault.errors
+    if errors:
+        print_diagnostics(errors)
+        click.echo(f"netkit: {len(errors)} error(s) in the vault; results cover the valid part "
+                   "(run `netkit check` for details)", err=True)
+    if not quiet_warnings:
+        print_diagnostics(vault.warnings)
+    if errors or (strict and vault.warnings):
+        return EXIT_ERRORS
+    return EXIT_OK
+
+
+def json_dump(data: Any) -> None:
+    """JSON on stdout, stable key order as built, UTF-8."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def style(text: str, *, fg: str | None = None, bold: bool = False, stream: Any = None) -> str:
+    """Colour only on a TTY and never with NO_COLOR."""
+    if not diag_mod.use_colour_for(stream or sys.stdout):
+        return text
+    return click.style(text, fg=fg, bold=bold)
+
+
+def table(rows: list[list[str]], headers: list[str], *, align: str | None = None) -> str:
+    """An aligned plain-text table; ``align`` is a string of l/r per column."""
+    import unicodedata
+
+    def width(s: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+    cols = len(headers)
+    align = align or "l" * cols
+    widths = [width(h) for h in headers]
+    for r in rows:
+        for i, cell in enumerate(r):
+            widths[i] = max(widths[i], width(cell))
+
+    def fmt(r: list[str]) -> str:
+        parts = []
+        for i, cell in enumerate(r):
+            pad = " " * (widths[i] - width(cell))
+            parts.append(pad + cell if align[i] == "r" else cell + pad)
+        return "  ".join(parts).rstrip()
+
+    lines = [fmt(headers), "  ".join("-" * w for w in widths)]
+    lines.extend(fmt(r) for r in rows)
+    return "\n".join(lines)
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr, shown only on a TTY and only for long work."""
+
+    def __init__(self, label: str, *, min_total: int = 500) -> None:
+        self.label = label
+        self.min_total = min_total
+        self.enabled = sys.stderr.isatty()
+        self._last = -1
+
+    def update(self, done: int, total: int) -> None:
+        """Redraw when the percentage changes."""
+        if not self.enabled or total < self.min_total:
+            return
+        pct = done * 100 // max(total, 1)
+        if pct == self._last:
+            return
+        self._last = pct
+        filled = pct * 30 // 100
+        sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        """Clear the line."""
+        if self.enabled and self._last >= 0:
+            sys.stderr.write("\r" + " " * 70 + "\r")
+            sys.stderr.flush()
+
+
+def handles_io_errors(func: F) -> F:
+    """Turn netkit's I/O errors (lock held, file changed, disk full) into exit 1 with a message."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except OSError as exc:
+            fail(f"{exc.strerror or exc}" + (f": {exc.filename}" if getattr(exc, "filename", None) else ""), EXIT_ERRORS)
+        except Exception as exc:
+            if type(exc).__module__ == "netkit.fileio":
+                fail(str(exc), EXIT_ERRORS)
+            raise
+
+    return wrapper  # type: ignore[return-value]

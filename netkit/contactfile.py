@@ -1,0 +1,119 @@
+"""Turn one contact file's bytes into a :class:`~netkit.model.Contact`. Pure (no I/O).
+
+Stages: decode → conflict markers → split front matter → YAML with positions → schema →
+interaction log. Problems are collected as diagnostics; the contact is still returned when
+only individual fields are bad (those fields are ignored), and None when the file cannot be
+read as a contact at all (not UTF-8, unterminated or unparsable front matter, conflicts).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from netkit import diagnostics as diag_mod
+from netkit import document, logbook, schema
+from netkit.diagnostics import Diagnostic
+from netkit.model import Config, Contact
+from netkit.yamlsource import load_mapping
+
+#: a contact file larger than this is refused (years of notes fit in far less)
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
+def parse_contact(raw: bytes, path: str, config: Config) -> tuple[Contact | None, list[Diagnostic]]:
+    """Parse a contact file. ``path`` is vault-relative with ``/``."""
+    stem = path.rsplit("/", 1)[-1]
+    stem = stem[:-3] if stem.lower().endswith(".md") else stem
+    text, diags = decode(raw, path)
+    if text is None:
+        return None, diags
+    conflicts = document.conflict_markers(text, path)
+    if conflicts:
+        return None, conflicts
+    doc, split_diags = document.split(text, path)
+    if doc is None:
+        return None, split_diags
+    fields: dict[str, Any] = {}
+    values: dict[str, Any] = {}
+    if doc.front_matter is not None:
+        loaded = load_mapping(doc.front_matter, path=path, file_text=text, line_offset=doc.fm_line - 1)
+        diags.extend(loaded.diagnostics)
+        if not loaded.ok:
+            return None, diags
+        fields = loaded.fields
+        values, schema_diags = schema.validate(fields, config, path=path, file_text=text)
+        diags.extend(schema_diags)
+    entries, log_diags, notes = logbook.parse_log(
+        doc.body, body_line=doc.body_line, heading=config.log_heading, path=path, file_text=text
+    )
+    diags.extend(log_diags)
+    entries.sort(key=lambda e: (e.date, e.line))
+    contact = Contact(
+        path=path,
+        stem=stem,
+        name=values.get("name") or stem,
+        tier=values.get("tier", config.default_tier),
+        status=values.get("status", "active"),
+        cadence=values.get("cadence"),
+        snooze_until=values.get("snooze_until"),
+        aliases=values.get("aliases", ()),
+        tags=values.get("tags", ()),
+        company=values.get("company"),
+        role=values.get("role"),
+        industry=values.get("industry"),
+        location=values.get("location"),
+        career_stage=values.get("career_stage"),
+        met=values.get("met"),
+        how_met=values.get("how_met"),
+        introduced_by=values.get("introduced_by"),
+        knows=values.get("knows", ()),
+        emails=values.get("email", ()),
+        phones=values.get("phone", ()),
+        linkedin=values.get("linkedin"),
+        birthday=values.get("birthday"),
+        last_contact=values.get("last_contact"),
+        log=tuple(entries),
+        notes=notes,
+        front_matter={k: to_jsonable(f.value) for k, f in fields.items()},
+    )
+    return contact, diags
+
+
+def decode(raw: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
+    """Bytes → text with the BOM removed, or a diagnostic (binary, too large, not UTF-8)."""
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [diag_mod.make(path, 1, 1, "file.too-large",
+                                    f"the file is {len(raw) / 1e6:.1f} MB; contact files are limited to {MAX_FILE_BYTES // (1024 * 1024)} MB",
+                                    hint="move attachments and long documents out of the contacts folder")]
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line = raw.count(b"\n", 0, nul) + 1
+        col = nul - (raw.rfind(b"\n", 0, nul) + 1) + 1
+        return None, [diag_mod.make(path, line, col, "file.binary",
+                                    f"the file contains a NUL byte at byte offset {nul}; it is not a text file",
+                                    hint="keep only Markdown files in the contacts folder")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col_bytes = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1)
+        prefix = raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace")
+        return None, [diag_mod.make(path, line, len(prefix) + 1, "file.encoding",
+                                    f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at byte offset {exc.start}, column byte {col_bytes + 1})",
+                                    hint="re-save the file as UTF-8 (it may be Latin-1 / Windows-1252)",
+                                    text=raw.decode("utf-8", "replace"))]
+    return text.removeprefix(document.BOM), []
+
+
+def to_jsonable(value: Any) -> Any:
+    """Front-matter values as JSON-able data (dates → ISO strings)."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, float) and value != value:
+        return None
+    return value

@@ -1,0 +1,112 @@
+"""Look contacts up by name, alias or file stem — case- and accent-insensitive. Pure."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+
+from netkit import diagnostics as diag_mod
+from netkit.diagnostics import Diagnostic
+from netkit.model import Contact
+
+
+def normalise(text: str) -> str:
+    """Fold case, accents and whitespace: ``"José  Álvarez"`` → ``"jose alvarez"``."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.casefold().split())
+
+
+def link_target(value: str) -> str:
+    """The target of a wikilink: ``[[contacts/ada|Ada]]`` → ``contacts/ada``; plain text as is."""
+    v = value.strip()
+    if v.startswith("[[") and v.endswith("]]"):
+        v = v[2:-2]
+    v = v.split("|", 1)[0].split("#", 1)[0].strip()
+    if v.lower().endswith(".md"):
+        v = v[:-3]
+    return v
+
+
+class ContactIndex:
+    """Lookup tables over a set of contacts."""
+
+    def __init__(self, contacts: Iterable[Contact]) -> None:
+        self.contacts: tuple[Contact, ...] = tuple(contacts)
+        self._by_key: dict[str, list[Contact]] = {}
+        self._by_path: dict[str, Contact] = {}
+        for c in self.contacts:
+            self._by_path[c.path] = c
+            keys = {normalise(c.name), normalise(c.stem), normalise(c.path[:-3] if c.path.endswith(".md") else c.path)}
+            keys.update(normalise(a) for a in c.aliases)
+            for k in keys:
+                if k:
+                    self._by_key.setdefault(k, []).append(c)
+
+    def by_path(self, path: str) -> Contact | None:
+        """The contact at a vault-relative path."""
+        return self._by_path.get(path)
+
+    def exact(self, query: str) -> list[Contact]:
+        """Contacts whose name, alias, stem or path equals ``query`` (normalised)."""
+        return list(self._by_key.get(normalise(link_target(query)), []))
+
+    def find(self, query: str) -> list[Contact]:
+        """Exact matches if any; else contacts whose name or alias starts with, then contains,
+        the query. More than one result means the query is ambiguous."""
+        hits = self.exact(query)
+        if hits:
+            return _unique(hits)
+        q = normalise(query)
+        if not q:
+            return []
+        starts = [c for c in self.contacts if any(normalise(n).startswith(q) for n in (c.name, c.stem, *c.aliases))]
+        if starts:
+            return _unique(starts)
+        return _unique([c for c in self.contacts if any(q in normalise(n) for n in (c.name, c.stem, *c.aliases))])
+
+    def resolve_link(self, value: str) -> Contact | None:
+        """The one contact a wikilink or name points at, or None (missing or ambiguous)."""
+        hits = _unique(self.exact(value))
+        if len(hits) == 1:
+            return hits[0]
+        # Obsidian resolves [[folder/file]] by path suffix too
+        target = link_target(value)
+        if "/" in target:
+            suffix = normalise(target.rsplit("/", 1)[-1])
+            by_stem = [c for c in self.contacts if normalise(c.stem) == suffix]
+            if len(by_stem) == 1:
+                return by_stem[0]
+        return None
+
+    def duplicate_diagnostics(self) -> list[Diagnostic]:
+        """Warnings for names or aliases shared by more than one contact."""
+        out: list[Diagnostic] = []
+        reported: set[tuple[str, str]] = set()
+        for c in self.contacts:
+            for label in (c.name, *c.aliases):
+                key = normalise(label)
+                others = [o for o in self._by_key.get(key, []) if o.path != c.path]
+                if not others:
+                    continue
+                pair = (c.path, key)
+                if pair in reported:
+                    continue
+                reported.add(pair)
+                out.append(diag_mod.make(
+                    c.path, 1, 1, "index.duplicate-name",
+                    f"`{label}` also names {', '.join(sorted(o.path for o in others))}",
+                    severity="warning",
+                    hint="give each person a distinct name or alias, or merge the files (`netkit dedupe`)",
+                ))
+        return out
+
+
+def _unique(contacts: list[Contact]) -> list[Contact]:
+    seen: set[str] = set()
+    out = []
+    for c in contacts:
+        if c.path not in seen:
+            seen.add(c.path)
+            out.append(c)
+    return sorted(out, key=lambda c: c.path)

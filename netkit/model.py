@@ -1,0 +1,163 @@
+"""The in-memory model: frozen values produced by the loader and consumed by pure code."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from netkit.durations import Duration
+
+STATUSES = ("active", "paused", "archived")
+CHANNELS = ("in-person", "call", "video", "message", "email", "social", "event", "note")
+#: channels that count as "deep" contact for the depth indicator
+DEEP_CHANNELS = frozenset({"in-person", "call", "video"})
+CAREER_STAGES_HINT = ("student", "junior", "mid", "senior", "lead", "executive", "founder", "retired")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Birthday:
+    """A birthday; ``year`` is None for ``--MM-DD`` birthdays."""
+
+    month: int
+    day: int
+    year: int | None = None
+
+    def __str__(self) -> str:
+        if self.year is None:
+            return f"--{self.month:02d}-{self.day:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class LogEntry:
+    """One touchpoint: a dated list item under the log heading (or a dated note, issue 8).
+
+    ``fields`` holds every inline ``[key:: value]`` in order, known keys included, so that
+    nothing the user wrote is lost. The typed attributes are the known keys, validated.
+    """
+
+    date: dt.date
+    text: str  # the entry text with inline fields removed, whitespace-normalised
+    line: int  # 1-based line in the file (0 when not from a file line)
+    channel: str | None = None
+    by: str | None = None  # "me" | "them"
+    gave: str | None = None
+    got: str | None = None
+    reply: bool | None = None
+    fields: tuple[tuple[str, str], ...] = ()
+    #: vault-relative path of the note this touchpoint came from, when not the contact's log
+    source: str | None = None
+
+    def is_planned(self, today: dt.date) -> bool:
+        """A future-dated entry is a planned touchpoint."""
+        return self.date > today
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form used by ``show --json`` and exports."""
+        return {
+            "date": self.date.isoformat(),
+            "text": self.text,
+            "line": self.line,
+            "channel": self.channel,
+            "by": self.by,
+            "gave": self.gave,
+            "got": self.got,
+            "reply": None if self.reply is None else ("yes" if self.reply else "no"),
+            "fields": {k: v for k, v in self.fields},
+            "source": self.source,
+        }
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Contact:
+    """One person: a validated contact file.
+
+    ``front_matter`` keeps the loaded front matter as plain JSON-able values (dates as ISO
+    strings) for ``list --json``/``show --json`` and exports; the typed attributes are what
+    computation uses.
+    """
+
+    path: str  # vault-relative, with "/"
+    stem: str  # file name without .md
+    name: str
+    tier: int
+    status: str = "active"
+    cadence: Duration | None = None  # the contact's own override; None = use the tier's
+    snooze_until: dt.date | None = None
+    aliases: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    company: str | None = None
+    role: str | None = None
+    industry: str | None = None
+    location: str | None = None
+    career_stage: str | None = None
+    met: dt.date | None = None
+    how_met: str | None = None
+    introduced_by: str | None = None  # raw value, usually "[[Name]]"
+    knows: tuple[str, ...] = ()  # raw values, usually "[[Name]]"
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    linkedin: str | None = None
+    birthday: Birthday | None = None
+    last_contact: dt.date | None = None  # optional front-matter override
+    log: tuple[LogEntry, ...] = ()
+    #: free notes: the body outside the log section, stripped (used by the depth indicator)
+    notes: str = ""
+    front_matter: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+    @property
+    def is_active(self) -> bool:
+        """Only active contacts are ever due."""
+        return self.status == "active"
+
+    def past_entries(self, today: dt.date) -> tuple[LogEntry, ...]:
+        """Log entries dated today or earlier, oldest first."""
+        return tuple(e for e in self.log if e.date <= today)
+
+    def planned_entries(self, today: dt.date) -> tuple[LogEntry, ...]:
+        """Log entries dated after today, soonest first."""
+        return tuple(e for e in self.log if e.date > today)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Tier:
+    """One tier of the config: label, cadence and target headcount."""
+
+    key: int
+    label: str
+    cadence: Duration
+    target_min: int | None = None
+    target_max: int | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """A user-declared extra front-matter field (``fields:`` in netkit.yaml)."""
+
+    name: str
+    type: str  # string | number | integer | boolean | date | list | url | email
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Config:
+    """Settings from ``netkit.yaml`` (defaults in design.md §2)."""
+
+    version: int = 1
+    contacts: tuple[str, ...] = ("contacts",)
+    pages: str = "pages"
+    log_heading: str = "Log"
+    default_tier: int = 3
+    tiers: Mapping[int, Tier] = dataclasses.field(default_factory=dict)
+    fields: Mapping[str, FieldSpec] = dataclasses.field(default_factory=dict)
+    #: raw mapping of any other sections (quality weights, notes folders, watch...) for the
+    #: modules that own them; each validates its own section
+    extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+    def cadence_for(self, contact: Contact) -> Duration | None:
+        """The contact's own cadence, else its tier's; None when the tier is unknown."""
+        if contact.cadence is not None:
+            return contact.cadence
+        tier = self.tiers.get(contact.tier)
+        return tier.cadence if tier else None

@@ -1,0 +1,270 @@
+"""Safe YAML loading that keeps the source position of every key and value.
+
+Parsing and composing run in libyaml (``yaml.CSafeLoader``) when it is available; values are
+constructed by PyYAML's *safe* constructor only, one top-level key at a time, so a bad value
+costs one diagnostic rather than the whole file. Before anything is constructed the node
+tree is walked once to refuse what could hang, explode or run code: aliases (billion laughs),
+deep nesting, huge documents and non-standard tags such as ``!!python/object/apply``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from netkit import diagnostics as diag_mod
+from netkit.diagnostics import Diagnostic
+
+#: the libyaml-backed loader when the C extension is present, else the pure-Python one
+SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_DEPTH = 32
+MAX_NODES = 20_000
+
+_STD_TAGS = frozenset(
+    "tag:yaml.org,2002:" + t
+    for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+)
+_TAG_INT = "tag:yaml.org,2002:int"
+_TAG_FLOAT = "tag:yaml.org,2002:float"
+_TAG_BOOL = "tag:yaml.org,2002:bool"
+_TAG_STR = "tag:yaml.org,2002:str"
+_TAG_NULL = "tag:yaml.org,2002:null"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Field:
+    """One top-level key with its constructed value and where both stand in the file.
+
+    Lines and columns are 1-based positions in the *file*, not in the YAML snippet.
+    """
+
+    key: str
+    value: Any
+    key_line: int
+    key_column: int
+    line: int
+    column: int
+    node: Node
+
+    def locate(self, *steps: object) -> tuple[int, int]:
+        """Position of a nested value: ``locate(1, "cadence")`` walks mapping keys and
+        sequence indexes from this field's value; stops at the deepest node found."""
+        node = self.node
+        for step in steps:
+            nxt: Node | None = None
+            if isinstance(node, MappingNode):
+                for k, v in node.value:
+                    if isinstance(k, ScalarNode) and (k.value == step or k.value == str(step)):
+                        nxt = v
+                        break
+            elif isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+                nxt = node.value[step]
+            if nxt is None:
+                break
+            node = nxt
+        mark = node.start_mark
+        return self.line - self.node.start_mark.line + mark.line, mark.column + 1
+
+    def item_position(self, index: int) -> tuple[int, int]:
+        """Position of the ``index``-th item when the value is a sequence."""
+        if isinstance(self.node, SequenceNode) and index < len(self.node.value):
+            mark = self.node.value[index].start_mark
+            return self.line - self.node.start_mark.line + mark.line, mark.column + 1
+        return self.line, self.column
+
+
+def is_plain_scalar(node: Node) -> bool:
+    """True for an unquoted scalar (the only kind YAML 1.1 re-types behind the user's back)."""
+    return isinstance(node, ScalarNode) and node.style in (None, "")
+
+
+def implicit_type_trap(node: Node) -> str | None:
+    """Name the YAML 1.1 trap when an unquoted scalar was read as a non-string.
+
+    Returns e.g. "number", "boolean", "sexagesimal number", or None when the node is a
+    string or was quoted.
+    """
+    if not is_plain_scalar(node):
+        return None
+    tag = node.tag
+    if tag == _TAG_BOOL:
+        return "boolean"
+    if tag == _TAG_INT:
+        text = str(node.value)
+        if ":" in text:
+            return "sexagesimal number"
+        if len(text.lstrip("+-")) > 1 and text.lstrip("+-").startswith("0") and text.lstrip("+-")[1:2].isdigit():
+            return "octal number"
+        return "number"
+    if tag == _TAG_FLOAT:
+        return "sexagesimal number" if ":" in str(node.value) else "number"
+    if tag == _TAG_NULL:
+        return None
+    return None
+
+
+@dataclasses.dataclass(slots=True)
+class YamlMapping:
+    """The result of :func:`load_mapping`."""
+
+    fields: dict[str, Field]
+    diagnostics: list[Diagnostic]
+    #: True when the document parsed to a mapping (or was empty)
+    ok: bool
+
+
+def load_mapping(
+    snippet: str,
+    *,
+    path: str,
+    file_text: str,
+    line_offset: int,
+    what: str = "front matter",
+) -> YamlMapping:
+    """Load a YAML mapping from ``snippet``, which starts at file line ``line_offset + 1``.
+
+    Never raises for bad input: every problem becomes a diagnostic with a file position.
+    """
+    diags: list[Diagnostic] = []
+
+    def report(line: int, col: int, code: str, msg: str, hint: str = "", severity: str = "error") -> None:
+        diags.append(
+            diag_mod.make(path, line, col, code, msg, hint=hint, text=file_text, severity=severity)  # type: ignore[arg-type]
+        )
+
+    loader = SafeLoader(snippet)
+    try:
+        try:
+            root = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            # at the very end of the snippet the problem mark points past the YAML (at the
+            # closing fence); the context mark names where the unclosed thing began
+            if exc.context_mark is not None and mark is not None and mark.line >= snippet.count("\n"):
+                mark = exc.context_mark
+            line = line_offset + (mark.line + 1 if mark else 1)
+            col = mark.column + 1 if mark else 1
+            problem = exc.problem or exc.context or "invalid YAML"
+            report(line, col, "yaml.syntax", f"invalid YAML in the {what}: {problem}",
+                   _syntax_hint(problem))
+            return YamlMapping({}, diags, False)
+        except yaml.YAMLError as exc:
+            # reader errors (control characters) carry a position of their own
+            line, col = line_offset + 1, 1
+            position = getattr(exc, "position", None)
+            if isinstance(position, int):
+                before = snippet[:position]
+                line = line_offset + before.count("\n") + 1
+                col = position - (before.rfind("\n") + 1) + 1
+            report(line, col, "yaml.syntax", f"invalid YAML in the {what}: {exc}",
+                   "remove control characters; the file must be plain UTF-8 text")
+            return YamlMapping({}, diags, False)
+        except RecursionError:
+            report(line_offset + 1, 1, "yaml.too-deep", f"the {what} is nested too deeply",
+                   f"keep nesting under {MAX_DEPTH} levels")
+            return YamlMapping({}, diags, False)
+
+        if root is None:
+            return YamlMapping({}, diags, True)
+        if not isinstance(root, MappingNode):
+            kind = "a list" if isinstance(root, SequenceNode) else "a single value"
+            report(line_offset + root.start_mark.line + 1, root.start_mark.column + 1,
+                   "frontmatter.not-mapping", f"the {what} is {kind}, not a set of `key: value` lines",
+                   "write one `key: value` per line, e.g. `name: Ada Lovelace`")
+            return YamlMapping({}, diags, False)
+
+        problem_nodes = _check_tree(root, line_offset, report, what)
+        fields: dict[str, Field] = {}
+        for key_node, value_node in root.value:
+            kline = line_offset + key_node.start_mark.line + 1
+            kcol = key_node.start_mark.column + 1
+            if not isinstance(key_node, ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                report(kline, kcol, "yaml.key", "keys must be plain names",
+                       "write `name: value`; merge keys (`<<`) and complex keys are not supported")
+                continue
+            key = str(key_node.value)
+            if key in fields:
+                first = fields[key]
+                report(kline, kcol, "yaml.duplicate-key",
+                       f"duplicate key `{key}` (first defined on line {first.key_line})",
+                       "remove one of them; YAML would silently keep only the last")
+                continue
+            if id(value_node) in problem_nodes:
+                continue
+            vline = line_offset + value_node.start_mark.line + 1
+            vcol = value_node.start_mark.column + 1
+            try:
+                value = loader.construct_object(value_node, deep=True)
+            except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+                message = getattr(exc, "problem", None) or str(exc)
+                report(vline, vcol, "yaml.value", f"`{key}` has a value YAML cannot read: {message}",
+                       "quote the value to keep it as text")
+                continue
+            fields[key] = Field(key, value, kline, kcol, vline, vcol, value_node)
+        return YamlMapping(fields, diags, True)
+    finally:
+        loader.dispose()
+
+
+def _syntax_hint(problem: str) -> str:
+    if "tab" in problem:
+        return "YAML does not allow tabs for indentation; use spaces"
+    if "mapping values are not allowed" in problem:
+        return "a value containing `: ` must be quoted, e.g. `role: \"CTO: platform\"`"
+    if "found character" in problem and "`" in problem:
+        return "quote values that start with special characters"
+    return "check indentation and quoting; values with `:`, `#`, `[` or `{` need quotes"
+
+
+def _check_tree(root: Node, line_offset: int, report: Any, what: str) -> set[int]:
+    """Walk the node tree once; return ids of top-level values that must not be constructed."""
+    bad_top: set[int] = set()
+    seen: set[int] = set()
+    count = 0
+    # (node, depth, top-level value id)
+    stack: list[tuple[Node, int, int]] = []
+    # pushed in reverse so nodes are visited in document order: an alias is then reported
+    # where it is used, not where its anchor stands
+    for key_node, value_node in reversed(root.value):
+        stack.append((value_node, 1, id(value_node)))
+        stack.append((key_node, 1, id(value_node)))
+    while stack:
+        node, depth, top = stack.pop()
+        if top in bad_top:
+            continue
+        line = line_offset + node.start_mark.line + 1
+        col = node.start_mark.column + 1
+        if id(node) in seen:
+            report(line, col, "yaml.alias", f"anchors and aliases (`&name`, `*name`) are not supported in the {what}",
+                   "write the value out in full")
+            bad_top.add(top)
+            continue
+        seen.add(id(node))
+        count += 1
+        if count > MAX_NODES:
+            report(line, col, "yaml.too-large", f"the {what} has more than {MAX_NODES} values",
+                   "move long text into the body of the note")
+            bad_top.add(top)
+            break
+        if depth > MAX_DEPTH:
+            report(line, col, "yaml.too-deep", f"the {what} is nested more than {MAX_DEPTH} levels deep",
+                   "flatten the structure")
+            bad_top.add(top)
+            continue
+        if node.tag not in _STD_TAGS:
+            report(line, col, "yaml.tag", f"the tag `{node.tag}` is not allowed (only plain YAML values are loaded)",
+                   "remove the `!tag`; netkit never runs code from a file")
+            bad_top.add(top)
+            continue
+        if isinstance(node, MappingNode):
+            for k, v in reversed(node.value):
+                stack.append((v, depth + 1, top))
+                stack.append((k, depth + 1, top))
+        elif isinstance(node, SequenceNode):
+            for item in reversed(node.value):
+                stack.append((item, depth + 1, top))
+    return bad_top
