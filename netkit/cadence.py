@@ -1,0 +1,195 @@
+"""Who is due for a touchpoint, and whose birthday is coming. Pure: ``today`` is a parameter.
+
+The rules (documented for users in ``docs/touchpoints.md``):
+
+* the last touchpoint is the latest log entry dated today or earlier, or the front-matter
+  ``last_contact`` when that is later; with neither, ``met``; with none of them the person
+  is due today ("never contacted");
+* the cadence is the contact's own ``cadence`` or its tier's; the next touchpoint is due one
+  cadence after the last (calendar months for ``m``, clamped to the month's end);
+* ``snooze_until`` pushes the due date to that day when it is later;
+* a planned touchpoint (a log entry dated after today) no later than one cadence from today
+  means the person is taken care of: not due, next due = the planned date;
+* ``paused`` and ``archived`` contacts are never due.
+"""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Iterable
+
+from netkit.model import Birthday, Config, Contact, LogEntry
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Schedule:
+    """Where one contact stands: last touchpoint, next due date, and how late."""
+
+    contact: Contact
+    last_contact: dt.date | None
+    last_entry: LogEntry | None  # the entry that set last_contact, when it came from the log
+    basis: str  # "log" | "last_contact" | "met" | "never"
+    cadence_days: int | None
+    next_due: dt.date | None  # None: never due (paused/archived or unknown cadence)
+    planned: LogEntry | None  # the planned entry that covers this contact, if any
+    snoozed: bool  # the due date was pushed by snooze_until
+
+    def days_until(self, today: dt.date) -> int | None:
+        """Days until due; negative when overdue."""
+        return None if self.next_due is None else (self.next_due - today).days
+
+    def overdue_ratio(self, today: dt.date) -> float | None:
+        """Time since the last touchpoint over the cadence (1.0 = exactly due, 2.0 = twice as late)."""
+        if self.cadence_days is None:
+            return None
+        if self.last_contact is None:
+            return math.inf
+        return (today - self.last_contact).days / self.cadence_days
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class DueItem:
+    """One line of the due list: a touchpoint to make or a birthday to remember."""
+
+    kind: str  # "touchpoint" | "birthday"
+    contact: Contact
+    date: dt.date
+    days_until: int
+    schedule: Schedule
+    age: int | None = None  # birthdays: the age they turn, when the year is known
+
+    def to_json(self) -> dict[str, object]:
+        """The shape fixed by design.md §4 (plus a few keys)."""
+        s = self.schedule
+        return {
+            "kind": self.kind,
+            "name": self.contact.name,
+            "path": self.contact.path,
+            "tier": self.contact.tier,
+            "date": self.date.isoformat(),
+            "days_until": self.days_until,
+            "last_contact": s.last_contact.isoformat() if s.last_contact else None,
+            "cadence_days": s.cadence_days,
+            "basis": s.basis,
+            "age": self.age,
+        }
+
+
+def last_touchpoint(contact: Contact, today: dt.date) -> tuple[dt.date | None, LogEntry | None, str]:
+    """The last touchpoint's date, the log entry behind it, and where it came from."""
+    last_entry: LogEntry | None = None
+    for entry in contact.log:  # sorted by date
+        if entry.date <= today:
+            last_entry = entry
+        else:
+            break
+    if last_entry is not None and (contact.last_contact is None or last_entry.date >= contact.last_contact):
+        return last_entry.date, last_entry, "log"
+    if contact.last_contact is not None and contact.last_contact <= today:
+        return contact.last_contact, None, "last_contact"
+    if last_entry is not None:
+        return last_entry.date, last_entry, "log"
+    if contact.met is not None and contact.met <= today:
+        return contact.met, None, "met"
+    return None, None, "never"
+
+
+def schedule(contact: Contact, config: Config, today: dt.date) -> Schedule:
+    """Compute one contact's schedule."""
+    last, entry, basis = last_touchpoint(contact, today)
+    cadence = config.cadence_for(contact)
+    cadence_days = cadence.approx_days if cadence else None
+    if not contact.is_active or cadence is None:
+        return Schedule(contact, last, entry, basis, cadence_days, None, None, False)
+    due = cadence.add_to(last) if last is not None else today
+    planned = None
+    horizon = cadence.add_to(today)
+    for future in contact.log:
+        if today < future.date <= horizon:
+            planned = future
+            break
+    if planned is not None:
+        return Schedule(contact, last, entry, basis, cadence_days, planned.date, planned, False)
+    snoozed = False
+    if contact.snooze_until is not None and contact.snooze_until > due:
+        due, snoozed = contact.snooze_until, True
+    return Schedule(contact, last, entry, basis, cadence_days, due, None, snoozed)
+
+
+def next_birthday(birthday: Birthday, today: dt.date) -> dt.date:
+    """The next occurrence on or after ``today``; Feb 29 falls on Feb 28 in common years."""
+    for year in (today.year, today.year + 1):
+        day = birthday.day
+        if birthday.month == 2 and day == 29 and not calendar.isleap(year):
+            day = 28
+        candidate = dt.date(year, birthday.month, day)
+        if candidate >= today:
+            return candidate
+    raise AssertionError("unreachable: a birthday recurs within a year")
+
+
+def due_items(
+    contacts: Iterable[Contact], config: Config, today: dt.date, within: int = 7
+) -> list[DueItem]:
+    """Touchpoints due within ``within`` days (overdue ones included) and birthdays in the window.
+
+    Order: overdue touchpoints first, most overdue relative to their cadence first; then
+    everything else by date (birthdays before touchpoints on the same day); ties by tier, name.
+    """
+    horizon = today + dt.timedelta(days=max(within, 0))
+    items: list[DueItem] = []
+    for contact in contacts:
+        sched = schedule(contact, config, today)
+        if sched.next_due is not None and sched.planned is None and sched.next_due <= horizon:
+            items.append(DueItem("touchpoint", contact, sched.next_due, (sched.next_due - today).days, sched))
+        if contact.birthday is not None and contact.status != "archived":
+            bday = next_birthday(contact.birthday, today)
+            if bday <= horizon:
+                age = bday.year - contact.birthday.year if contact.birthday.year else None
+                items.append(DueItem("birthday", contact, bday, (bday - today).days, sched, age))
+    items.sort(key=lambda item: _urgency(item, today))
+    return items
+
+
+def _urgency(item: DueItem, today: dt.date) -> tuple[int, float, int, int, str, str]:
+    if item.kind == "touchpoint" and item.days_until < 0:
+        ratio = item.schedule.overdue_ratio(today) or 0.0
+        return (0, -ratio, 0, item.contact.tier, item.contact.name.casefold(), item.contact.path)
+    kind_rank = 0 if item.kind == "birthday" else 1
+    return (1, float(item.days_until), kind_rank, item.contact.tier, item.contact.name.casefold(), item.contact.path)
+
+
+def describe(item: DueItem, today: dt.date) -> str:
+    """Why this person is listed, in a few words ("2.3× overdue, last: coffee 2026-07-01")."""
+    s = item.schedule
+    if item.kind == "birthday":
+        when = "today" if item.days_until == 0 else f"in {item.days_until} d"
+        turning = f", turns {item.age}" if item.age else ""
+        return f"birthday {when}{turning}"
+    if s.basis == "never":
+        return "never contacted: no log, no met date"
+    last = _last_words(s)
+    if item.days_until < 0:
+        ratio = s.overdue_ratio(today) or 0.0
+        return f"{ratio:.1f}× cadence since last touch, {-item.days_until} d overdue; {last}"
+    if s.snoozed:
+        return f"snooze ends {s.next_due}; {last}"
+    if item.days_until == 0:
+        return f"due today; {last}"
+    return f"due in {item.days_until} d; {last}"
+
+
+def _last_words(s: Schedule) -> str:
+    if s.last_contact is None:
+        return "no touchpoint yet"
+    if s.basis == "met":
+        return f"met {s.last_contact}, no touchpoint since"
+    if s.basis == "last_contact":
+        return f"last: {s.last_contact}"
+    text = (s.last_entry.text if s.last_entry else "").strip()
+    if len(text) > 32:
+        text = text[:31] + "…"
+    return f"last: {text + ' ' if text else ''}{s.last_contact}"
