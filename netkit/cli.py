@@ -7,6 +7,7 @@ Each command lives in ``netkit/commands/<name>.py`` and is imported only when it
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import sys
 from typing import Any

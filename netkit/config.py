@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from netkit import diagnostics as diag_mod
 from netkit.diagnostics import Diagnostic

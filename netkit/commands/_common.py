@@ -8,7 +8,7 @@ import json
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -77,7 +77,7 @@ def vault_root() -> Path:
         fail(str(exc))
 
 
-def fail(message: str, code: int = EXIT_USAGE) -> Any:
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """Print ``netkit: message`` on stderr and exit (2 by default)."""
     click.echo(f"netkit: {message}", err=True)
     sys.exit(code)
