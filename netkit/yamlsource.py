@@ -177,7 +177,7 @@ def load_mapping(
                    "write one `key: value` per line, e.g. `name: Ada Lovelace`")
             return YamlMapping({}, diags, False)
 
-        problem_nodes = _check_tree(root, line_offset, report, what)
+        problem_nodes = _check_tree(root, line_offset, report, what, snippet)
         fields: dict[str, Field] = {}
         for key_node, value_node in root.value:
             kline = line_offset + key_node.start_mark.line + 1
@@ -220,7 +220,17 @@ def _syntax_hint(problem: str) -> str:
     return "check indentation and quoting; values with `:`, `#`, `[` or `{` need quotes"
 
 
-def _check_tree(root: Node, line_offset: int, report: Any, what: str) -> set[int]:
+def _first_alias_position(snippet: str, line_offset: int) -> tuple[int, int] | None:
+    try:
+        for event in yaml.parse(snippet, Loader=SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                return line_offset + event.start_mark.line + 1, event.start_mark.column + 1
+    except yaml.YAMLError:
+        return None
+    return None
+
+
+def _check_tree(root: Node, line_offset: int, report: Any, what: str, snippet: str) -> set[int]:
     """Walk the node tree once; return ids of top-level values that must not be constructed."""
     bad_top: set[int] = set()
     seen: set[int] = set()
@@ -239,6 +249,8 @@ def _check_tree(root: Node, line_offset: int, report: Any, what: str) -> set[int
         line = line_offset + node.start_mark.line + 1
         col = node.start_mark.column + 1
         if id(node) in seen:
+            # a shared node carries its anchor's position; re-parse (rare) to find the alias
+            line, col = _first_alias_position(snippet, line_offset) or (line, col)
             report(line, col, "yaml.alias", f"anchors and aliases (`&name`, `*name`) are not supported in the {what}",
                    "write the value out in full")
             bad_top.add(top)
