@@ -14,7 +14,7 @@ from typing import Any
 from netkit import diagnostics as diag_mod
 from netkit import document, logbook, schema
 from netkit.diagnostics import Diagnostic
-from netkit.model import Config, Contact
+from netkit.model import Config, Contact, Link
 from netkit.yamlsource import load_mapping
 
 #: a contact file larger than this is refused (years of notes fit in far less)
@@ -44,8 +44,10 @@ def parse_contact(raw: bytes, path: str, config: Config) -> tuple[Contact | None
         fields = loaded.fields
         values, schema_diags = schema.validate(fields, config, path=path, file_text=text)
         diags.extend(schema_diags)
+    links = _front_matter_links(fields)
     entries, log_diags, notes = logbook.parse_log(
-        doc.body, body_line=doc.body_line, heading=config.log_heading, path=path, file_text=text
+        doc.body, body_line=doc.body_line, heading=config.log_heading, path=path, file_text=text,
+        links=links,
     )
     diags.extend(log_diags)
     entries.sort(key=lambda e: (e.date, e.line))
@@ -76,8 +78,28 @@ def parse_contact(raw: bytes, path: str, config: Config) -> tuple[Contact | None
         log=tuple(entries),
         notes=notes,
         front_matter={k: to_jsonable(f.value) for k, f in fields.items()},
+        links=tuple(links),
     )
     return contact, diags
+
+
+def _front_matter_links(fields: dict[str, Any]) -> list[Link]:
+    """Wikilinks in ``introduced_by`` and ``knows``, positioned at their value or list item."""
+    links: list[Link] = []
+    for key in ("introduced_by", "knows"):
+        field = fields.get(key)
+        if field is None:
+            continue
+        values = field.value if isinstance(field.value, list) else [field.value]
+        for i, value in enumerate(values):
+            if not isinstance(value, str):
+                continue
+            line, col = field.item_position(i) if isinstance(field.value, list) else (field.line, field.column)
+            found = logbook.WIKILINK.findall(value)
+            # a plain name (no brackets) is a link too: Obsidian users often write it bare
+            for target in found or ([value.strip()] if value.strip() else []):
+                links.append(Link(target.strip(), key, line, col))
+    return links
 
 
 def decode(raw: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:

@@ -14,7 +14,7 @@ import re
 
 from netkit import diagnostics as diag_mod
 from netkit.diagnostics import Diagnostic
-from netkit.model import CHANNELS, LogEntry
+from netkit.model import CHANNELS, Link, LogEntry
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -22,6 +22,7 @@ _ITEM = re.compile(r"^( {0,3})[-*+][ \t]+(.*)$")
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?=\s|$)")
 _DATEISH = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?=\s|$)")
 _FIELD_START = re.compile(r"\[([A-Za-z_][\w -]*?)::")
+WIKILINK = re.compile(r"\[\[([^\[\]|#]+)(?:[#|][^\[\]]*)?\]\]")
 
 BY_VALUES = ("me", "them")
 REPLY_VALUES = {"yes": True, "no": False}
@@ -80,11 +81,13 @@ def parse_log(
     heading: str,
     path: str,
     file_text: str,
+    links: list[Link] | None = None,
 ) -> tuple[list[LogEntry], list[Diagnostic], str]:
     """Parse the log sections of ``body``.
 
     Returns the entries (in file order), diagnostics, and the notes: the body with the log
-    sections removed, stripped (what the depth indicator reads).
+    sections removed, stripped (what the depth indicator reads). When ``links`` is given,
+    the wikilinks of every entry are appended to it with their file positions.
     """
     lines = body_lines(body)
     sections = find_sections(lines, heading)
@@ -115,6 +118,9 @@ def parse_log(
             entry = _parse_item(im.group(2), im.start(2), file_line, path, file_text, diags)
             if entry is not None:
                 entries.append(entry)
+                if links is not None and "[[" in line:
+                    for lm in WIKILINK.finditer(line):
+                        links.append(Link(lm.group(1).strip(), "log", file_line, lm.start() + 1))
     if sections:
         notes = "\n".join(ln for i, ln in enumerate(lines) if not in_log[i]).strip()
     else:

@@ -71,6 +71,16 @@ class LogEntry:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class Link:
+    """A ``[[wikilink]]`` written in a contact file, with where it stands (for diagnostics)."""
+
+    target: str  # the link text, e.g. "Ada Lovelace" from "[[Ada Lovelace|Ada]]"
+    field: str  # "introduced_by", "knows" or "log"
+    line: int
+    column: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class Contact:
     """One person: a validated contact file.
 
@@ -106,6 +116,8 @@ class Contact:
     #: free notes: the body outside the log section, stripped (used by the depth indicator)
     notes: str = ""
     front_matter: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    #: every wikilink in introduced_by, knows and the log, with positions
+    links: tuple[Link, ...] = ()
 
     @property
     def is_active(self) -> bool:
