@@ -1,0 +1,204 @@
+"""Jinja2 for page templates, sandboxed: vault templates are untrusted.
+
+Built-in templates ship in ``netkit/templates/``; a file of the same name in the vault's
+``.netkit/templates/`` overrides one. Every template renders in a
+:class:`~jinja2.sandbox.SandboxedEnvironment` with ``StrictUndefined``:
+
+* no access to Python internals (the sandbox refuses ``__globals__``, ``|attr`` tricks and
+  unsafe ``str.format``);
+* templates are read only from the two template folders; a vault template that is a symbolic
+  link, or any name with ``..`` or ``/``, is refused;
+* a render that runs longer than :data:`RENDER_SECONDS` or produces more than
+  :data:`MAX_OUTPUT` characters is stopped; ``*`` and ``**`` on huge operands are refused;
+* errors become diagnostics with the template's file and line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import operator
+import os
+import time
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import sandbox
+
+from netkit import diagnostics as diag_mod
+from netkit.diagnostics import Diagnostic
+
+BUILTIN_DIR = Path(__file__).resolve().parent / "templates"
+VAULT_TEMPLATE_DIR = ".netkit/templates"
+RENDER_SECONDS = 5.0
+MAX_OUTPUT = 5_000_000
+MAX_TEMPLATE_BYTES = 256 * 1024
+_MAX_OPERAND = 100_000
+
+
+class RenderLimitError(Exception):
+    """A template ran too long or produced too much output."""
+
+
+class _Budget:
+    def __init__(self) -> None:
+        self.deadline = time.monotonic() + RENDER_SECONDS
+
+    def check(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise RenderLimitError(f"rendering took longer than {RENDER_SECONDS:g} s")
+
+
+class LimitedEnvironment(sandbox.SandboxedEnvironment):
+    """The sandbox plus time and size limits, checked on every call, attribute and item access."""
+
+    intercepted_binops = frozenset({"*", "**", "+"})
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.budget = _Budget()
+
+    def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
+        self.budget.check()
+        if operator_name == "**":
+            if isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right * left.bit_length() > 100_000:
+                raise RenderLimitError("number too large in template")
+            if isinstance(right, float) and abs(right) > 1000:
+                raise RenderLimitError("exponent too large in template")
+            return operator.pow(left, right)
+        if operator_name == "*":
+            for a, b in ((left, right), (right, left)):
+                if isinstance(a, (str, list, tuple)) and isinstance(b, int) and b * max(len(a), 1) > _MAX_OPERAND:
+                    raise RenderLimitError("repetition too large in template")
+            return operator.mul(left, right)
+        result = operator.add(left, right)
+        if isinstance(result, (str, list, tuple)) and len(result) > MAX_OUTPUT:
+            raise RenderLimitError("value too large in template")
+        return result
+
+    def call(self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        self.budget.check()
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        self.budget.check()
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        self.budget.check()
+        return super().getitem(obj, argument)
+
+
+class _SafeLoader(jinja2.BaseLoader):
+    """Vault overrides first, then built-ins; only plain file names, no links out."""
+
+    def __init__(self, vault_dir: Path | None) -> None:
+        self.vault_dir = vault_dir
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        if "/" in template or "\\" in template or template.startswith(".") or ".." in template:
+            raise jinja2.TemplateNotFound(template)
+        for folder in (self.vault_dir, BUILTIN_DIR):
+            if folder is None:
+                continue
+            path = folder / template
+            try:
+                if folder is self.vault_dir and (path.is_symlink() or os.path.realpath(path).rsplit(os.sep, 1)[0] != os.path.realpath(folder)):
+                    continue
+                if not path.is_file():
+                    continue
+                raw = path.read_bytes()
+            except OSError:
+                continue
+            if len(raw) > MAX_TEMPLATE_BYTES:
+                raise jinja2.TemplateError(f"template {template} is larger than {MAX_TEMPLATE_BYTES} bytes")
+            mtime = path.stat().st_mtime
+            source = raw.decode("utf-8", "replace")
+            return source, str(path), lambda p=path, m=mtime: p.exists() and p.stat().st_mtime == m
+        raise jinja2.TemplateNotFound(template)
+
+
+@dataclasses.dataclass
+class Renderer:
+    """Renders templates by name; collects diagnostics instead of raising."""
+
+    root: Path | None
+    filters: Mapping[str, Callable[..., Any]] = dataclasses.field(default_factory=dict)
+    autoescape: bool = False
+    env: LimitedEnvironment = dataclasses.field(init=False)
+
+    def __post_init__(self) -> None:
+        vault_dir = (self.root / VAULT_TEMPLATE_DIR) if self.root is not None else None
+        self.env = LimitedEnvironment(
+            loader=_SafeLoader(vault_dir if vault_dir and vault_dir.is_dir() else None),
+            undefined=jinja2.StrictUndefined,
+            autoescape=self.autoescape,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(self.filters)
+
+    def template_path(self, name: str) -> str:
+        """The vault-relative (override) or package path a template name resolves to."""
+        if self.root is not None:
+            candidate = self.root / VAULT_TEMPLATE_DIR / name
+            if candidate.is_file() and not candidate.is_symlink():
+                return f"{VAULT_TEMPLATE_DIR}/{name}"
+        return f"netkit/templates/{name}"
+
+    def render(self, name: str, context: Mapping[str, Any]) -> tuple[str | None, list[Diagnostic]]:
+        """Render one template; on any failure return None and a diagnostic."""
+        shown = self.template_path(name)
+        self.env.budget = _Budget()
+        try:
+            template = self.env.get_template(name)
+            chunks: list[str] = []
+            size = 0
+            for chunk in _generate(template, context):
+                size += len(chunk)
+                if size > MAX_OUTPUT:
+                    raise RenderLimitError(f"the page is larger than {MAX_OUTPUT} characters")
+                self.env.budget.check()
+                chunks.append(chunk)
+            return "".join(chunks), []
+        except jinja2.TemplateSyntaxError as exc:
+            return None, [diag_mod.make(shown, exc.lineno or 1, 1, "template.syntax",
+                                        f"template syntax error: {exc.message}",
+                                        hint="fix the template, or delete it to use the built-in one",
+                                        text=exc.source)]
+        except jinja2.TemplateNotFound as exc:
+            return None, [diag_mod.make(shown, 1, 1, "template.missing", f"template not found: {exc.name}",
+                                        hint="templates may only include other templates from the same folder")]
+        except jinja2.exceptions.SecurityError as exc:
+            return None, [diag_mod.make(shown, _template_line(exc, shown), 1, "template.unsafe",
+                                        f"the template tried something unsafe: {exc}",
+                                        hint="templates can only format the data netkit gives them")]
+        except RenderLimitError as exc:
+            return None, [diag_mod.make(shown, _template_line(exc, shown), 1, "template.limit", str(exc),
+                                        hint="simplify the template")]
+        except RecursionError:
+            return None, [diag_mod.make(shown, 1, 1, "template.limit", "the template recursed too deeply",
+                                        hint="remove the recursive macro")]
+        except Exception as exc:  # undefined names, type errors in user templates
+            return None, [diag_mod.make(shown, _template_line(exc, shown), 1, "template.error",
+                                        f"template error: {type(exc).__name__}: {exc}",
+                                        hint="check the names used against docs/pages.md")]
+
+
+def _generate(template: jinja2.Template, context: Mapping[str, Any]) -> Iterator[str]:
+    yield from template.generate(dict(context))
+
+
+def _template_line(exc: BaseException, shown: str) -> int:
+    """The template line Jinja's rewritten traceback points at, if any."""
+    tb = exc.__traceback__
+    line = 1
+    name = shown.rsplit("/", 1)[-1]
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(name):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
