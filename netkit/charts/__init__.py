@@ -1,0 +1,1 @@
+"""Chart helpers: Mermaid code blocks for Markdown pages, inline SVG for HTML reports."""
