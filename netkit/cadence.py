@@ -21,6 +21,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 
+from netkit.durations import Duration
 from netkit.model import Birthday, Config, Contact, LogEntry
 
 
@@ -104,9 +105,9 @@ def schedule(contact: Contact, config: Config, today: dt.date) -> Schedule:
     cadence_days = cadence.approx_days if cadence else None
     if not contact.is_active or cadence is None:
         return Schedule(contact, last, entry, basis, cadence_days, None, None, False)
-    due = cadence.add_to(last) if last is not None else today
+    due = _add(cadence, last) if last is not None else today
     planned = None
-    horizon = cadence.add_to(today)
+    horizon = _add(cadence, today)
     for future in contact.log:
         if today < future.date <= horizon:
             planned = future
@@ -119,9 +120,20 @@ def schedule(contact: Contact, config: Config, today: dt.date) -> Schedule:
     return Schedule(contact, last, entry, basis, cadence_days, due, None, snoozed)
 
 
+def _add(cadence: Duration, day: dt.date) -> dt.date:
+    """``day`` + ``cadence``, saturating at the last representable date: a cadence such as
+    ``9000y`` is odd but valid input, and must not crash the due list."""
+    try:
+        return cadence.add_to(day)
+    except (OverflowError, ValueError):
+        return dt.date.max
+
+
 def next_birthday(birthday: Birthday, today: dt.date) -> dt.date:
     """The next occurrence on or after ``today``; Feb 29 falls on Feb 28 in common years."""
     for year in (today.year, today.year + 1):
+        if year > dt.MAXYEAR:
+            return dt.date.max  # only reachable with --today in December 9999
         day = birthday.day
         if birthday.month == 2 and day == 29 and not calendar.isleap(year):
             day = 28
@@ -139,7 +151,10 @@ def due_items(
     Order: overdue touchpoints first, most overdue relative to their cadence first; then
     everything else by date (birthdays before touchpoints on the same day); ties by tier, name.
     """
-    horizon = today + dt.timedelta(days=max(within, 0))
+    try:
+        horizon = today + dt.timedelta(days=max(within, 0))
+    except OverflowError:
+        horizon = dt.date.max
     items: list[DueItem] = []
     for contact in contacts:
         sched = schedule(contact, config, today)
@@ -149,6 +164,8 @@ def due_items(
             bday = next_birthday(contact.birthday, today)
             if bday <= horizon:
                 age = bday.year - contact.birthday.year if contact.birthday.year else None
+                if age is not None and age < 1:
+                    age = None  # a birth year in the future (a typo) must not say "turns -3"
                 items.append(DueItem("birthday", contact, bday, (bday - today).days, sched, age))
     items.sort(key=lambda item: _urgency(item, today))
     return items

@@ -16,17 +16,32 @@ from netkit import diagnostics as diag_mod
 from netkit.diagnostics import Diagnostic
 from netkit.model import CHANNELS, Link, LogEntry
 
-_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# CommonMark ATX heading: `##` alone is an (empty) heading; a closing `#` run must follow a
+# space (`## C#` is the heading "C#"). Same rules as netkit.logwriter, which appends entries.
+_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _ITEM = re.compile(r"^( {0,3})[-*+][ \t]+(.*)$")
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?=\s|$)")
 _DATEISH = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?=\s|$)")
 _FIELD_START = re.compile(r"\[([A-Za-z_][\w -]*?)::")
 WIKILINK = re.compile(r"\[\[([^\[\]|#]+)(?:[#|][^\[\]]*)?\]\]")
+# an inline field whose value holds no bracket or backtick: the common case, see _simple_fields
+_SIMPLE_FIELD = re.compile(r"\[([A-Za-z_][\w -]*?)::([^\[\]`]*)\]")
 
 BY_VALUES = ("me", "them")
 REPLY_VALUES = {"yes": True, "no": False}
 LOG_CHANNELS = tuple(c for c in CHANNELS if c != "note")
+
+# Memos shared by every parse in the process: a vault's log repeats the same dates and the
+# same field tuples (`[channel:: call] [by:: me]`) thousands of times; sharing one object
+# per distinct value saves parse time and a lot of memory on large vaults. Values are
+# immutable, so sharing cannot change a result. Bounded so a long `watch` cannot grow them
+# without limit.
+_MEMO_LIMIT = 50_000
+_DATE_MEMO: dict[str, dt.date] = {}
+_FIELDS_MEMO: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
+#: raw inline fields (keys, then values, as written) -> what _fast_entry derives from them
+_ENTRY_MEMO: dict[tuple[str, ...], tuple[tuple[tuple[str, str], ...], str | None, str | None, str | None, str | None, bool | None]] = {}
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -39,7 +54,29 @@ class Section:
 
 def body_lines(body: str) -> list[str]:
     """Split without losing anything: a line keeps no terminator, CR is stripped."""
+    if "\r" not in body:
+        return body.split("\n")  # the common case, without a per-line check
     return [ln[:-1] if ln.endswith("\r") else ln for ln in body.split("\n")]
+
+
+def fence_step(line: str, fence: str | None) -> tuple[bool, str | None]:
+    """Track fenced code blocks (CommonMark): ``(is_fence_line, fence_now_open)``.
+
+    A fence opens with 3+ backticks or tildes (a backtick fence's info string may not
+    contain backticks) and closes only with the same character, at least as many, and
+    nothing but spaces after them; an unclosed fence runs to the end of the document.
+    """
+    if fence is None and "`" not in line and "~" not in line:
+        return False, None  # fast path: no fence can open on this line (most lines)
+    m = _FENCE.match(line)
+    if fence is not None:
+        marker = m.group(1) if m else ""
+        if m and marker[0] == fence[0] and len(marker) >= len(fence) and not m.group(2).strip():
+            return True, None
+        return False, fence
+    if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
+        return True, m.group(1)
+    return False, None
 
 
 def find_sections(lines: list[str], heading: str) -> list[Section]:
@@ -50,16 +87,11 @@ def find_sections(lines: list[str], heading: str) -> list[Section]:
     open_start = -1
     fence: str | None = None
     for i, line in enumerate(lines):
-        fm = _FENCE.match(line)
-        if fm:
-            marker = fm.group(1)
-            if fence is None:
-                fence = marker[0] * 3
-            elif marker.startswith(fence):
-                fence = None
+        is_fence, fence = fence_step(line, fence)
+        if is_fence or fence is not None:
             continue
-        if fence is not None:
-            continue
+        if "#" not in line:
+            continue  # fast path: not a heading
         hm = _HEADING.match(line)
         if not hm:
             continue
@@ -67,7 +99,7 @@ def find_sections(lines: list[str], heading: str) -> list[Section]:
         if open_start >= 0 and level <= open_level:
             sections.append(Section(open_start, i))
             open_start = -1
-        if open_start < 0 and hm.group(2).strip().casefold() == wanted:
+        if open_start < 0 and (hm.group(2) or "").strip().casefold() == wanted:
             open_start, open_level = i, level
     if open_start >= 0:
         sections.append(Section(open_start, len(lines)))
@@ -96,24 +128,32 @@ def parse_log(
     in_log = [False] * len(lines)
     for sec in sections:
         fence: str | None = None
+        # content column of the current top-level item: a line indented at least that far
+        # belongs to it (a nested item, a continuation), as in CommonMark, and is not an entry
+        item_content: int | None = None
+        after_blank = False
         for i in range(sec.heading_index, sec.end_index):
             in_log[i] = True
             if i == sec.heading_index:
                 continue
             line = lines[i]
-            fm = _FENCE.match(line)
-            if fm:
-                marker = fm.group(1)
-                if fence is None:
-                    fence = marker[0] * 3
-                elif marker.startswith(fence):
-                    fence = None
+            is_fence, fence = fence_step(line, fence)
+            if is_fence or fence is not None:
                 continue
-            if fence is not None:
+            if not line.strip():
+                after_blank = True
+                continue
+            blank_before, after_blank = after_blank, False
+            indent = len(line) - len(line.lstrip(" "))
+            if item_content is not None and indent >= item_content:
                 continue
             im = _ITEM.match(line)
             if not im:
+                if blank_before:  # a paragraph after a blank line ends the list (else: lazy continuation)
+                    item_content = None
                 continue
+            gap = im.start(2) - indent - 1  # spaces after the marker; 5+ means indented code
+            item_content = indent + 1 + (gap if gap <= 4 else 1)
             file_line = body_line + i
             entry = _parse_item(im.group(2), im.start(2), file_line, path, file_text, diags)
             if entry is not None:
@@ -140,24 +180,30 @@ def _parse_item(
             report(0, "log.date", f"log entry date `{item.split()[0]}` is not a YYYY-MM-DD date",
                    "write the date as YYYY-MM-DD, e.g. 2026-03-07")
         return None
-    try:
-        day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        report(0, "log.date", f"`{m.group(0)}` is not a real date", "check the month and day")
-        return None
+    day = _DATE_MEMO.get(m.group(0))
+    if day is None:
+        try:
+            day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            report(0, "log.date", f"`{m.group(0)}` is not a real date", "check the month and day")
+            return None
+        if len(_DATE_MEMO) < _MEMO_LIMIT:
+            _DATE_MEMO[m.group(0)] = day
     rest_start = m.end()
     rest = item[rest_start:]
-    fields, text, ok = _parse_fields(rest, rest_start, report)
+    if "`" not in rest:
+        fast = _fast_entry(rest, day, file_line)
+        if fast is not None:
+            return fast
+    fields, text, ok, col_of = _parse_fields(rest, rest_start, report)
     if not ok:
         return None
-    values: dict[str, str] = {}
-    for key, value in fields:
-        values.setdefault(key, value)
+    # the first occurrence of a key wins: built from the reversed list, it is written last
+    values: dict[str, str] = dict(reversed(fields))
     channel = values.get("channel")
     by = values.get("by")
     reply_text = values.get("reply")
     reply: bool | None = None
-    col_of = {k: c for k, _, c in _field_columns(rest, rest_start)}
     if channel is not None:
         channel = channel.strip().lower()
         if channel not in LOG_CHANNELS:
@@ -179,6 +225,12 @@ def _parse_item(
             reply = REPLY_VALUES[key]
     gave = values.get("gave")
     got = values.get("got")
+    field_tuple = tuple(fields)
+    shared = _FIELDS_MEMO.get(field_tuple)
+    if shared is not None:
+        field_tuple = shared
+    elif len(_FIELDS_MEMO) < _MEMO_LIMIT:
+        _FIELDS_MEMO[field_tuple] = field_tuple
     return LogEntry(
         date=day,
         text=text,
@@ -188,22 +240,85 @@ def _parse_item(
         gave=gave.strip() if gave else None,
         got=got.strip() if got else None,
         reply=reply,
-        fields=tuple(fields),
+        fields=field_tuple,
     )
 
 
-def _field_columns(rest: str, base: int) -> list[tuple[str, str, int]]:
-    out = []
-    for m in _FIELD_START.finditer(rest):
-        out.append((m.group(1).strip().lower(), "", base + m.start()))
-    return out
+def _fast_entry(rest: str, day: dt.date, file_line: int) -> LogEntry | None:
+    """The rest of :func:`_parse_item` for the common case, or None to take the full path.
+
+    Applies when every ``[``/``]`` of ``rest`` (which has no backtick) belongs to an inline
+    field whose value has no bracket (as :func:`_simple_fields`) and the known fields are
+    valid, so that no diagnostic can arise: the result is then exactly the full path's.
+    What the inline fields give is memoised by their raw text, which repeats a lot.
+    """
+    opened = rest.count("[")
+    if not opened:
+        if "]" in rest:
+            return None
+        return LogEntry(date=day, text=" ".join(rest.split()), line=file_line)
+    parts = _SIMPLE_FIELD.split(rest)  # [text, key, value, text, key, value, ..., text]
+    if len(parts) != 3 * opened + 1 or rest.count("]") != opened:
+        return None
+    raw_keys = parts[1::3]
+    raw_values = parts[2::3]
+    memo_key = (*raw_keys, *raw_values)
+    known = _ENTRY_MEMO.get(memo_key)
+    if known is None:
+        fields = tuple(zip([k.strip().lower() for k in raw_keys], [v.strip() for v in raw_values]))
+        values = dict(reversed(fields))  # the first occurrence of a key wins
+        channel = values.get("channel")
+        by = values.get("by")
+        reply_text = values.get("reply")
+        if channel is not None:
+            channel = channel.strip().lower()
+            if channel not in LOG_CHANNELS:
+                return None
+        if by is not None:
+            by = by.strip().lower()
+            if by not in BY_VALUES:
+                return None
+        reply: bool | None = None
+        if reply_text is not None:
+            reply = REPLY_VALUES.get(reply_text.strip().lower())
+            if reply is None:
+                return None
+        gave = values.get("gave")
+        got = values.get("got")
+        shared = _FIELDS_MEMO.get(fields)
+        if shared is not None:
+            fields = shared
+        elif len(_FIELDS_MEMO) < _MEMO_LIMIT:
+            _FIELDS_MEMO[fields] = fields
+        known = (fields, channel, by, gave.strip() if gave else None, got.strip() if got else None, reply)
+        if len(_ENTRY_MEMO) < _MEMO_LIMIT:
+            _ENTRY_MEMO[memo_key] = known
+    return LogEntry(
+        date=day,
+        text=" ".join(" ".join(parts[::3]).split()),
+        line=file_line,
+        channel=known[1],
+        by=known[2],
+        gave=known[3],
+        got=known[4],
+        reply=known[5],
+        fields=known[0],
+    )
 
 
 def _parse_fields(
     rest: str, base: int, report: object
-) -> tuple[list[tuple[str, str]], str, bool]:
-    """Extract ``[key:: value]`` fields; check bracket balance. Returns (fields, text, ok)."""
+) -> tuple[list[tuple[str, str]], str, bool, dict[str, int]]:
+    """Extract ``[key:: value]`` fields; check bracket balance.
+
+    Returns (fields, text, ok, columns): ``columns`` maps each key to the 0-based offset
+    (from ``base``) of the ``[`` of its *first* occurrence, the one whose value is used.
+    """
+    simple = _simple_fields(rest, base)
+    if simple is not None:
+        return simple
     fields: list[tuple[str, str]] = []
+    columns: dict[str, int] = {}
     text_parts: list[str] = []
     i = 0
     n = len(rest)
@@ -222,11 +337,12 @@ def _parse_fields(
                 if end < 0:
                     report(base + i, "log.brackets", "inline field `[` is never closed",  # type: ignore[operator]
                            "close it with `]`, e.g. [channel:: email]")
-                    return [], "", False
+                    return [], "", False, columns
                 text_parts.append(rest[plain_start:i])
                 key = fm.group(1).strip().lower()
                 value = rest[fm.end():end].strip()
                 fields.append((key, value))
+                columns.setdefault(key, base + i)
                 i = end + 1
                 plain_start = i
                 continue
@@ -235,16 +351,51 @@ def _parse_fields(
             if not stack:
                 report(base + i, "log.brackets", "`]` without a matching `[`",  # type: ignore[operator]
                        "remove it or add the opening `[`")
-                return [], "", False
+                return [], "", False, columns
             stack.pop()
         i += 1
     if stack:
         report(base + stack[0], "log.brackets", "`[` is never closed",  # type: ignore[operator]
                "close every `[` with `]` (wikilinks are `[[Name]]`)")
-        return [], "", False
+        return [], "", False, columns
     text_parts.append(rest[plain_start:])
     text = " ".join(" ".join(text_parts).split())
-    return fields, text, True
+    return fields, text, True, columns
+
+
+def _simple_fields(rest: str, base: int) -> tuple[list[tuple[str, str]], str, bool, dict[str, int]] | None:
+    """:func:`_parse_fields` for the common case, with regexes instead of a character loop.
+
+    Applies when there is no backtick and every ``[`` and ``]`` belongs to an inline field
+    whose value holds no bracket: then the scan in :func:`_parse_fields` takes each field
+    whole, the stack stays empty, and this returns exactly what it would. Anything else
+    (wikilinks in values, stray brackets, code spans) returns None for the full scan.
+    """
+    if "`" in rest:
+        return None
+    opened = rest.count("[")
+    if opened != rest.count("]"):
+        return None
+    if not opened:
+        return [], " ".join(rest.split()), True, {}
+    matches = list(_SIMPLE_FIELD.finditer(rest))
+    if len(matches) != opened:
+        return None
+    fields: list[tuple[str, str]] = []
+    columns: dict[str, int] = {}
+    parts: list[str] = []
+    plain_start = 0
+    for m in matches:
+        key = m.group(1).strip().lower()
+        fields.append((key, m.group(2).strip()))
+        start = m.start()
+        if key not in columns:
+            columns[key] = base + start
+        parts.append(rest[plain_start:start])
+        plain_start = m.end()
+    parts.append(rest[plain_start:])
+    text = " ".join(" ".join(parts).split())
+    return fields, text, True, columns
 
 
 def _matching_bracket(s: str, start: int) -> int:

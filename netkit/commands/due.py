@@ -1,0 +1,85 @@
+"""``netkit due [--within DAYS] [--json]``: who to reach out to, and whose birthday is coming.
+
+A thin layer over :func:`netkit.cadence.due_items`; the rules are in ``docs/touchpoints.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import TYPE_CHECKING
+
+import click
+
+from netkit.commands import _common
+
+if TYPE_CHECKING:
+    from netkit.cadence import DueItem
+
+DEFAULT_WITHIN = 7
+
+
+def window_words(within: int) -> str:
+    """``"in the next 7 days"``; ``"today"`` for 0 and ``"today or tomorrow"`` for 1."""
+    if within == 0:
+        return "today"
+    if within == 1:
+        return "today or tomorrow"
+    return f"in the next {within} days"
+
+
+def render(items: list[DueItem], today: dt.date, within: int) -> str:
+    """The human table (``cadence.DueItem`` rows, already in urgency order) and a summary."""
+    from netkit import cadence
+
+    if not items:
+        return f"Nobody is due {window_words(within)}."
+    # describe() says "12 d overdue" / "due in 3 d" / "birthday today": no separate column
+    rows = [[item.date.isoformat(), item.contact.name, str(item.contact.tier), cadence.describe(item, today)]
+            for item in items]
+    lines = _common.table(rows, ["date", "name", "tier", "why"], align="llrl").split("\n")
+    # colour whole rows after aligning: escape codes inside cells would break the widths
+    for i, item in enumerate(items, start=2):
+        if item.kind == "birthday":
+            lines[i] = _common.style(lines[i], fg="magenta")
+        elif item.days_until < 0:
+            lines[i] = _common.style(lines[i], fg="red")
+        elif item.days_until == 0:
+            lines[i] = _common.style(lines[i], fg="yellow")
+    touch = [i for i in items if i.kind == "touchpoint"]
+    overdue = sum(1 for i in touch if i.days_until < 0)
+    births = len(items) - len(touch)
+    parts = []
+    if touch:
+        parts.append(f"{len(touch)} touchpoint{'s' if len(touch) != 1 else ''}"
+                     + (f" ({overdue} overdue)" if overdue else ""))
+    if births:
+        parts.append(f"{births} birthday{'s' if births != 1 else ''}")
+    lines += ["", " and ".join(parts) + f" {window_words(within)}."]
+    return "\n".join(lines)
+
+
+@click.command("due")
+@click.option("--within", type=click.IntRange(min=0), default=DEFAULT_WITHIN, show_default=True,
+              metavar="DAYS", help="Also list touchpoints and birthdays due in the next DAYS days.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print a JSON list, most urgent first (kind, name, path, tier, date, days_until, "
+                   "last_contact, cadence_days).")
+@_common.global_options
+def command(within: int, as_json: bool) -> None:
+    """Touchpoints due (overdue first, most overdue relative to cadence first) and birthdays.
+
+    Paused and archived contacts are never due; a planned touchpoint (a log entry dated
+    after today) within one cadence means the person is taken care of. Exit 1 when the
+    vault has errors (the list then covers the valid contacts).
+    """
+    from netkit import cadence
+
+    vault = _common.load()
+    today = _common.today()
+    items = cadence.due_items(vault.contacts, vault.config, today, within)
+    if as_json:
+        _common.json_dump([item.to_json() for item in items])
+    else:
+        click.echo(render(items, today, within))
+    sys.exit(_common.report_and_exit_code(vault))

@@ -1,0 +1,82 @@
+"""Shared test helpers: inline vaults and an in-process CLI runner.
+
+* ``make_vault({"contacts/ada.md": "..."}) -> Path`` (fixture): a fresh vault folder with the
+  given files (``str`` is written as UTF-8 exactly as given, no newline translation;
+  ``bytes`` as is), a minimal ``netkit.yaml`` (``version: 1``) unless one is given, and an
+  empty ``contacts/`` folder so a bare vault has no "missing folder" warning. Each call
+  makes a new folder.
+* ``run_cli(args) -> (exit_code, stdout, stderr)``: ``netkit <args>`` through click's
+  ``CliRunner`` on :data:`netkit.cli.cli`. Available as a fixture and importable
+  (``from conftest import run_cli``). ``$NETKIT_VAULT`` and ``$NO_COLOR`` are cleared unless
+  ``env`` sets them, so the developer's environment never leaks into a test.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+MINIMAL_CONFIG = "version: 1\n"
+
+VaultFactory = Callable[[Mapping[str, "str | bytes"]], Path]
+CliResult = tuple[int, str, str]
+
+
+def write_vault(root: Path, files: Mapping[str, str | bytes]) -> Path:
+    """Write ``files`` (vault-relative paths) under ``root``; return ``root``."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "contacts").mkdir(exist_ok=True)
+    if "netkit.yaml" not in files:
+        (root / "netkit.yaml").write_bytes(MINIMAL_CONFIG.encode("utf-8"))
+    for rel, content in files.items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return root
+
+
+@pytest.fixture
+def make_vault(tmp_path: Path) -> VaultFactory:
+    """A factory of inline vaults (see the module docstring)."""
+    counter = itertools.count(1)
+
+    def make(files: Mapping[str, str | bytes]) -> Path:
+        n = next(counter)
+        return write_vault(tmp_path / ("vault" if n == 1 else f"vault-{n}"), files)
+
+    return make
+
+
+def run_cli(
+    args: Sequence[str],
+    *,
+    input: str | bytes | None = None,
+    env: Mapping[str, str | None] | None = None,
+    color: bool = False,
+) -> CliResult:
+    """Run ``netkit <args>`` in-process; return ``(exit_code, stdout, stderr)``.
+
+    Exceptions other than ``SystemExit`` propagate, so a crash fails the test with its
+    traceback instead of hiding behind an exit code. ``color=True`` keeps ANSI codes that
+    ``click.echo`` would strip from a non-terminal (combine it with a patched
+    ``netkit.diagnostics.use_colour_for`` to test TTY output).
+    """
+    from netkit.cli import cli
+
+    runner = CliRunner()
+    full_env: dict[str, str | None] = {"NETKIT_VAULT": None, "NO_COLOR": None}
+    if env:
+        full_env.update(env)
+    result = runner.invoke(cli, list(args), input=input, env=full_env, catch_exceptions=False,
+                           prog_name="netkit", color=color)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(name="run_cli")
+def _run_cli_fixture() -> Callable[..., CliResult]:
+    """The :func:`run_cli` helper as a fixture."""
+    return run_cli
