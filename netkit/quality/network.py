@@ -1,0 +1,479 @@
+"""Network-level health: size and layers, maintenance, reciprocity, diversity, inbound
+signals, growth pacing and concentration. Pure.
+
+Only *active* contacts count here: paused and archived people are relationships you chose
+not to maintain, so they neither fill Dunbar's layers nor fail the maintenance check.
+Everything is computed from the per-contact results in one pass plus a few small sorts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import heapq
+import math
+import statistics
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from netkit.model import Config
+from netkit.quality.relationship import WINDOW_DAYS, ContactQuality
+from netkit.quality.settings import QualitySettings
+
+#: contact attributes whose spread the diversity section measures
+DIMENSIONS: tuple[str, ...] = ("industry", "role", "career_stage", "location", "how_met")
+
+#: Dunbar's layers (cumulative) and the contact frequency that characterises each, as
+#: touchpoints per year: about weekly, monthly, quarterly (netkit's interpolation: the
+#: literature is vaguer between monthly and yearly) and yearly
+LAYERS: tuple[tuple[int, str, int], ...] = (
+    (5, "support clique", 52),
+    (15, "sympathy group", 12),
+    (50, "affinity group", 4),
+    (150, "active network", 1),
+)
+
+#: weights of the headline network score's parts (docs/quality.md)
+SCORE_WEIGHTS: dict[str, float] = {
+    "relationships": 0.40,
+    "maintenance": 0.30,
+    "reciprocity": 0.15,
+    "diversity": 0.15,
+}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Layer:
+    """How many active contacts you are in touch with often enough for one Dunbar layer."""
+
+    size: int
+    name: str
+    min_per_year: int
+    count: int
+
+    @property
+    def over(self) -> bool:
+        """More people at this frequency than the layer usually holds."""
+        return self.count > self.size
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"layer": self.size, "name": self.name, "min_touchpoints_per_year": self.min_per_year,
+                "count": self.count, "over": self.over}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class TierHealth:
+    """One tier: headcount against its target, and how well it is maintained."""
+
+    tier: int
+    label: str
+    active: int
+    target_min: int | None
+    target_max: int | None
+    scheduled: int  # active contacts with a known cadence
+    on_schedule: int
+    overdue: int
+    median_days_late: float | None  # over the overdue contacts
+    mean_strength: float | None
+
+    @property
+    def target_status(self) -> str:
+        """``below`` | ``within`` | ``above`` the target headcount, or ``none``."""
+        if self.target_min is None and self.target_max is None:
+            return "none"
+        if self.target_min is not None and self.active < self.target_min:
+            return "below"
+        if self.target_max is not None and self.active > self.target_max:
+            return "above"
+        return "within"
+
+    @property
+    def on_schedule_share(self) -> float | None:
+        """Share of the tier's scheduled contacts that are on schedule."""
+        return self.on_schedule / self.scheduled if self.scheduled else None
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "tier": self.tier,
+            "label": self.label,
+            "active": self.active,
+            "target": [self.target_min, self.target_max],
+            "target_status": self.target_status,
+            "scheduled": self.scheduled,
+            "on_schedule": self.on_schedule,
+            "overdue": self.overdue,
+            "on_schedule_share": _round(self.on_schedule_share, 3),
+            "median_days_late": self.median_days_late,
+            "mean_strength": _round(self.mean_strength, 1),
+        }
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Diversity:
+    """The spread of one attribute (industry, role, ...) over active contacts."""
+
+    dimension: str
+    known: int  # active contacts with a value
+    distinct: int
+    evenness: float | None  # normalised Shannon entropy; None: no values
+    dominant: str | None
+    dominant_share: float | None
+    homogeneous: bool
+    judged: bool  # enough values (diversity_min) to call it diverse or homogeneous
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "known": self.known,
+            "distinct": self.distinct,
+            "evenness": _round(self.evenness, 3),
+            "dominant": self.dominant,
+            "dominant_share": _round(self.dominant_share, 3),
+            "homogeneous": self.homogeneous,
+            "judged": self.judged,
+        }
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Reciprocity:
+    """Who starts conversations and which way value flows, over the whole network."""
+
+    by_me: int
+    by_them: int
+    gave: int
+    got: int
+    with_data: int  # active contacts whose reciprocity indicator has data
+    one_way: int  # ... of which one-way (giving or taking)
+    mean: float | None  # mean reciprocity indicator
+
+    @property
+    def by_me_share(self) -> float | None:
+        """Share of initiated touchpoints that you started."""
+        return self.by_me / (self.by_me + self.by_them) if self.by_me + self.by_them else None
+
+    @property
+    def gave_share(self) -> float | None:
+        """Share of value exchanges in which you gave."""
+        return self.gave / (self.gave + self.got) if self.gave + self.got else None
+
+    @property
+    def one_way_share(self) -> float | None:
+        """Share of relationships with reciprocity data that flow one way."""
+        return self.one_way / self.with_data if self.with_data else None
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "initiated_by_me": self.by_me,
+            "initiated_by_them": self.by_them,
+            "by_me_share": _round(self.by_me_share, 3),
+            "gave": self.gave,
+            "got": self.got,
+            "gave_share": _round(self.gave_share, 3),
+            "with_data": self.with_data,
+            "one_way": self.one_way,
+            "one_way_share": _round(self.one_way_share, 3),
+            "mean": _round(self.mean, 3),
+        }
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Growth:
+    """New contacts (by ``met:``) per week over the last weeks, against the healthy band."""
+
+    weeks: int
+    weekly: tuple[int, ...]  # oldest week first; the last is the 7 days ending today
+    band: tuple[float, float | None]
+
+    @property
+    def total(self) -> int:
+        """New contacts in the period."""
+        return sum(self.weekly)
+
+    @property
+    def per_week(self) -> float:
+        """Average new contacts per week."""
+        return self.total / self.weeks
+
+    @property
+    def status(self) -> str:
+        """``none`` (no one new), ``slow``, ``within`` or ``fast``."""
+        low, high = self.band
+        if self.total == 0:
+            return "none"
+        if high is not None and self.per_week > high:
+            return "fast"
+        if self.per_week < low:
+            return "slow"
+        return "within"
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"weeks": self.weeks, "new_contacts": self.total, "per_week": round(self.per_week, 2),
+                "weekly": list(self.weekly), "band": list(self.band), "status": self.status}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Concentration:
+    """How much of the year's attention goes to the few most-contacted people."""
+
+    top: int
+    touchpoints: int  # all touchpoints of active contacts in the last 365 days
+    people_touched: int
+    top_names: tuple[str, ...]
+    top_touchpoints: int
+
+    @property
+    def share(self) -> float | None:
+        """Share of the touchpoints that went to the top people."""
+        return self.top_touchpoints / self.touchpoints if self.touchpoints else None
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"top": self.top, "touchpoints": self.touchpoints, "people_touched": self.people_touched,
+                "share": _round(self.share, 3), "people": list(self.top_names)}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Inbound:
+    """Signals that others value the relationship: they reach out, they give."""
+
+    days: int
+    touchpoints: int  # [by:: them] in the window
+    people: int
+    value_received: int  # entries with got:: in the window
+    value_people: int
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"days": self.days, "touchpoints": self.touchpoints, "people": self.people,
+                "value_received": self.value_received, "value_people": self.value_people}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class NetworkStats:
+    """The measured network, before it is judged (see :mod:`netkit.quality.advice`)."""
+
+    contacts: int
+    active: int
+    paused: int
+    archived: int
+    never_contacted: int  # active ones
+    active_limit: int
+    layers: tuple[Layer, ...]
+    tiers: tuple[TierHealth, ...]
+    scheduled: int
+    on_schedule: int
+    mean_strength: float | None  # active contacts
+    reciprocity: Reciprocity
+    diversity: tuple[Diversity, ...]
+    inbound: Inbound
+    growth: Growth
+    concentration: Concentration
+    score: float | None
+    score_parts: dict[str, float | None]
+
+    @property
+    def on_schedule_share(self) -> float | None:
+        """Share of active, scheduled contacts that are on schedule."""
+        return self.on_schedule / self.scheduled if self.scheduled else None
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form (the ``network`` object of ``health --json``, without the advice)."""
+        return {
+            "score": _round(self.score, 1),
+            "score_parts": {k: _round(v, 3) for k, v in self.score_parts.items()},
+            "size": {"contacts": self.contacts, "active": self.active, "paused": self.paused,
+                     "archived": self.archived, "never_contacted": self.never_contacted,
+                     "limit": self.active_limit, "over_limit": self.active > self.active_limit},
+            "layers": [layer.to_json() for layer in self.layers],
+            "tiers": [t.to_json() for t in self.tiers],
+            "maintenance": {"scheduled": self.scheduled, "on_schedule": self.on_schedule,
+                            "on_schedule_share": _round(self.on_schedule_share, 3)},
+            "mean_strength": _round(self.mean_strength, 1),
+            "reciprocity": self.reciprocity.to_json(),
+            "diversity": {d.dimension: d.to_json() for d in self.diversity},
+            "inbound": self.inbound.to_json(),
+            "growth": self.growth.to_json(),
+            "concentration": self.concentration.to_json(),
+        }
+
+
+def is_on_schedule(q: ContactQuality) -> bool:
+    """Touched at least once and not overdue (a planned touchpoint counts as on schedule)."""
+    return q.stats.contacted and not q.has("overdue")
+
+
+def measure_network(
+    results: Sequence[ContactQuality], config: Config, today: dt.date, settings: QualitySettings
+) -> NetworkStats:
+    """Aggregate the per-contact results of *all* contacts; only active ones are counted."""
+    active = [q for q in results if q.contact.is_active]
+    statuses = Counter(q.contact.status for q in results)
+
+    layer_counts = [0] * len(LAYERS)
+    tier_rows: dict[int, list[ContactQuality]] = {}
+    by_me = by_them = gave = got = with_data = one_way = 0
+    reciprocity_sum = 0.0
+    inbound = inbound_people = received = received_people = 0
+    never = 0
+    values: dict[str, list[str]] = {d: [] for d in DIMENSIONS}
+    weeks = settings.growth_weeks
+    weekly = [0] * weeks
+    t = today.toordinal()
+    for q in active:
+        s = q.stats
+        if not s.contacted:
+            never += 1
+        for i, (_size, _name, per_year) in enumerate(LAYERS):
+            if s.in_window >= per_year:
+                layer_counts[i] += 1
+        tier_rows.setdefault(q.contact.tier, []).append(q)
+        by_me += s.by_me
+        by_them += s.by_them
+        gave += s.gave
+        got += s.got
+        if q.indicators.reciprocity is not None:
+            with_data += 1
+            reciprocity_sum += q.indicators.reciprocity
+            if q.has("one-way-giving") or q.has("one-way-taking"):
+                one_way += 1
+        inbound += s.inbound_recent
+        inbound_people += s.inbound_recent > 0
+        received += s.received_recent
+        received_people += s.received_recent > 0
+        for dim in DIMENSIONS:
+            value = getattr(q.contact, dim)
+            if isinstance(value, str) and value.strip():
+                values[dim].append(value)
+        met = q.contact.met
+        if met is not None:
+            age = t - met.toordinal()
+            if 0 <= age < 7 * weeks:  # a `met:` in the future is not a new contact yet
+                weekly[weeks - 1 - age // 7] += 1
+
+    tiers = _tiers(tier_rows, config)
+    scheduled = sum(t.scheduled for t in tiers)
+    on_schedule = sum(t.on_schedule for t in tiers)
+    mean_strength = statistics.fmean(q.strength for q in active) if active else None
+    reciprocity = Reciprocity(by_me, by_them, gave, got, with_data, one_way,
+                              reciprocity_sum / with_data if with_data else None)
+    diversity = tuple(_diversity(dim, values[dim], settings) for dim in DIMENSIONS)
+    concentration = _concentration(active, settings.concentration_top)
+
+    parts: dict[str, float | None] = {
+        "relationships": mean_strength / 100 if mean_strength is not None else None,
+        "maintenance": on_schedule / scheduled if scheduled else None,
+        "reciprocity": 1 - one_way / with_data if with_data else None,
+        "diversity": _mean([d.evenness for d in diversity if d.judged and d.evenness is not None]),
+    }
+    return NetworkStats(
+        contacts=len(results),
+        active=len(active),
+        paused=statuses.get("paused", 0),
+        archived=statuses.get("archived", 0),
+        never_contacted=never,
+        active_limit=settings.active_limit,
+        layers=tuple(Layer(size, name, per_year, n) for (size, name, per_year), n in zip(LAYERS, layer_counts, strict=True)),
+        tiers=tiers,
+        scheduled=scheduled,
+        on_schedule=on_schedule,
+        mean_strength=mean_strength,
+        reciprocity=reciprocity,
+        diversity=diversity,
+        inbound=Inbound(settings.inbound_days, inbound, inbound_people, received, received_people),
+        growth=Growth(weeks, tuple(weekly), settings.growth_band),
+        concentration=concentration,
+        score=network_score(parts),
+        score_parts=parts,
+    )
+
+
+def network_score(parts: dict[str, float | None]) -> float | None:
+    """100 x the weighted mean of the score parts that have data (None: no data at all)."""
+    num = den = 0.0
+    for name, value in parts.items():
+        if value is not None:
+            num += SCORE_WEIGHTS[name] * value
+            den += SCORE_WEIGHTS[name]
+    return 100.0 * num / den if den else None
+
+
+def evenness(counts: Sequence[int]) -> float | None:
+    """Pielou's evenness: Shannon entropy / its maximum ln(k). 1 = perfectly even, 0 = one value."""
+    total = sum(counts)
+    k = sum(1 for c in counts if c > 0)
+    if total == 0:
+        return None
+    if k == 1:
+        return 0.0
+    entropy = -sum(c / total * math.log(c / total) for c in counts if c > 0)
+    return min(1.0, entropy / math.log(k))
+
+
+def _diversity(dimension: str, raw: list[str], settings: QualitySettings) -> Diversity:
+    known = len(raw)
+    if not known:
+        return Diversity(dimension, 0, 0, None, None, None, False, False)
+    # values differing only in case or spacing are one value, shown in its most common
+    # spelling; normalising the distinct spellings only keeps this linear and cheap
+    keys: Counter[str] = Counter()
+    best: dict[str, tuple[int, str]] = {}
+    for spelling, count in Counter(raw).items():
+        key = " ".join(spelling.split()).casefold()
+        keys[key] += count
+        if key not in best or count > best[key][0]:
+            best[key] = (count, " ".join(spelling.split()))
+    top_key, top_count = max(keys.items(), key=lambda kv: (kv[1], kv[0]))
+    dominant = best[top_key][1]
+    share = top_count / known
+    even = evenness(list(keys.values()))
+    judged = known >= settings.diversity_min
+    homogeneous = judged and (share >= settings.homogeneous_share
+                              or (even is not None and even < settings.homogeneous_evenness))
+    return Diversity(dimension, known, len(keys), even, dominant, share, homogeneous, judged)
+
+
+def _tiers(rows: dict[int, list[ContactQuality]], config: Config) -> tuple[TierHealth, ...]:
+    out: list[TierHealth] = []
+    for key in sorted(set(config.tiers) | set(rows)):
+        members = rows.get(key, [])
+        tier = config.tiers.get(key)
+        scheduled = [q for q in members if q.cadence_days is not None]
+        late = [-q.days_until for q in scheduled if q.has("overdue") and q.days_until is not None]
+        out.append(TierHealth(
+            tier=key,
+            label=tier.label if tier else f"Tier {key}",
+            active=len(members),
+            target_min=tier.target_min if tier else None,
+            target_max=tier.target_max if tier else None,
+            scheduled=len(scheduled),
+            on_schedule=sum(1 for q in scheduled if is_on_schedule(q)),
+            overdue=len(late),
+            median_days_late=float(statistics.median(late)) if late else None,
+            mean_strength=statistics.fmean(q.strength for q in members) if members else None,
+        ))
+    return tuple(out)
+
+
+def _concentration(active: Sequence[ContactQuality], top: int) -> Concentration:
+    touched = [q for q in active if q.stats.in_window > 0]
+    total = sum(q.stats.in_window for q in touched)
+    # heapq.nlargest is O(n log top): no full sort of a 10,000-contact vault
+    best = heapq.nlargest(top, touched, key=lambda q: (q.stats.in_window, q.strength))
+    return Concentration(top, total, len(touched), tuple(q.contact.name for q in best),
+                         sum(q.stats.in_window for q in best))
+
+
+def _mean(values: list[float]) -> float | None:
+    return statistics.fmean(values) if values else None
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+__all__ = ["DIMENSIONS", "LAYERS", "SCORE_WEIGHTS", "WINDOW_DAYS", "NetworkStats", "measure_network"]
