@@ -1,0 +1,91 @@
+"""``netkit index``: validate, refresh the cache, and render every summary page.
+
+A thin layer over :func:`netkit.pipeline.run_index`; what each page shows is in
+``docs/pages.md``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from netkit.commands import _common
+
+if TYPE_CHECKING:
+    from netkit.pipeline import IndexResult
+
+
+def summary(result: IndexResult) -> str:
+    """``indexed 12 contacts; wrote 2 pages (Dashboard.md, Due.md), 3 unchanged; 0 errors, 1 warning``."""
+    vault = result.vault
+    names = ", ".join(p.name for p in result.written)
+    wrote = f"wrote {len(result.written)} page{'s' if len(result.written) != 1 else ''}"
+    if names:
+        wrote += f" ({names})"
+    parts = [f"indexed {len(vault.contacts)} contact{'s' if len(vault.contacts) != 1 else ''}",
+             f"{wrote}, {len(result.unchanged)} unchanged"]
+    if result.failed:
+        parts.append(f"{len(result.failed)} not written ({', '.join(result.failed)})")
+    errors, warnings = len(vault.errors), len(vault.warnings)
+    parts.append(f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}")
+    return "; ".join(parts)
+
+
+def to_json(result: IndexResult) -> dict[str, Any]:
+    """The ``--json`` summary (``timings`` vary from run to run; everything else is stable)."""
+    vault = result.vault
+    root = vault.root
+    return {
+        "contacts": len(vault.contacts),
+        "files": vault.files,
+        "errors": len(vault.errors),
+        "warnings": len(vault.warnings),
+        "written": [p.relative_to(root).as_posix() for p in result.written],
+        "unchanged": [p.relative_to(root).as_posix() for p in result.unchanged],
+        "failed": list(result.failed),
+        "diagnostics": [d.to_json() for d in result.diagnostics],
+        "timings": {k: round(v, 4) for k, v in result.timings.items()},
+    }
+
+
+@click.command("index")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print a JSON summary (contacts, errors, warnings, written, unchanged, failed, "
+                   "diagnostics, timings) instead of the one-line summary.")
+@_common.global_options
+@_common.handles_io_errors
+def command(as_json: bool) -> None:
+    """Validate the vault and render the summary pages into the `pages:` folder.
+
+    Writes Dashboard.md, Due.md, Health.md, Tiers.md and Review.md, each only when its
+    content changed. A file in the pages folder that does not start with netkit's marker
+    line is never overwritten. Templates in .netkit/templates/ override the built-in ones.
+    Exit 1 when the vault has errors (pages still cover the valid contacts) or a page could
+    not be rendered or written.
+    """
+    from netkit import fileio, pipeline
+
+    today = _common.today()
+    started = time.perf_counter()
+    vault = _common.load(progress=not as_json)
+    load_seconds = time.perf_counter() - started
+    # pages are written under the vault lock, like every other write to the vault
+    with fileio.VaultLock(vault.root, wait=10.0):
+        result = pipeline.run_index(vault.root, today, vault=vault)
+    result = _with_load_time(result, load_seconds)
+    if as_json:
+        _common.json_dump(to_json(result))
+    else:
+        click.echo(summary(result))
+    _common.print_diagnostics(result.diagnostics)
+    code = _common.report_and_exit_code(vault)
+    sys.exit(_common.EXIT_ERRORS if code or not result.ok else _common.EXIT_OK)
+
+
+def _with_load_time(result: IndexResult, seconds: float) -> IndexResult:
+    import dataclasses
+
+    return dataclasses.replace(result, timings={**result.timings, "load": seconds})
