@@ -12,7 +12,8 @@ from netkit.cli import COMMANDS, cli
 
 def render() -> str:
     """The Markdown reference: the group's help, then each command's."""
-    ctx = click.Context(cli, info_name="netkit", max_content_width=100, terminal_width=100)
+    # make_context applies the group's context_settings (-h), as a real invocation does
+    ctx = cli.make_context("netkit", [], resilient_parsing=True, max_content_width=100, terminal_width=100)
     parts = [
         "# Command-line reference",
         "",
@@ -33,7 +34,8 @@ def render() -> str:
         command = cli.get_command(ctx, name)
         if command is None:
             continue
-        sub = click.Context(command, info_name=name, parent=ctx, max_content_width=100, terminal_width=100)
+        sub = command.make_context(name, [], parent=ctx, resilient_parsing=True, max_content_width=100,
+                                   terminal_width=100)
         parts += ["", f"## netkit {name}", "", "```", command.get_help(sub).rstrip(), "```"]
     return "\n".join(parts) + "\n"
 
