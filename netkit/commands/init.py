@@ -40,11 +40,11 @@ def command(directory: Path, demo: bool) -> None:
                     ignore=shutil.ignore_patterns("__pycache__", ".netkit"))
     count = len(list((directory / "contacts").rglob("*.md")))
     if demo:
-        from netkit import demo as demo_mod
+        from netkit.demo import demo_files
 
         # the demo replaces the template's examples with its own, coherent cast
         shutil.rmtree(directory / "contacts")
-        files = demo_mod.demo_files(_common.today())
+        files = demo_files(_common.today())
         for rel, text in sorted(files.items()):
             target = directory / rel
             target.parent.mkdir(parents=True, exist_ok=True)
