@@ -682,8 +682,9 @@ def _review(vault: Vault, rows: Sequence[ContactRow], by_path: Mapping[str, Cont
     return {name: tuple(items) for name, items in sections.items()}
 
 
-def _network(vault: Vault, by_path: Mapping[str, ContactRow]) -> NetworkGraph:
-    """The relationship graph's summary, with contact rows instead of paths."""
+def _network(vault: Vault, by_path: Mapping[str, ContactRow]) -> tuple[NetworkGraph, tuple[graph.Edge, ...]]:
+    """The relationship graph's summary, with contact rows instead of paths, and its edges
+    (the HTML report draws them; computing the graph twice would double the work)."""
     # dated notes add co-mention edges once the loader provides them (Vault.notes)
     notes = getattr(vault, "notes", ())
     summary = graph.summarise(vault.contacts, vault.index, notes, top=DASHBOARD_LIMIT)
@@ -691,7 +692,7 @@ def _network(vault: Vault, by_path: Mapping[str, ContactRow]) -> NetworkGraph:
         GroupRow(len(members), tuple(sorted((by_path[p] for p in members), key=_name_key)))
         for members in summary.components if len(members) > 1
     )
-    return NetworkGraph(
+    net = NetworkGraph(
         contacts=len(summary.graph.nodes),
         connections=len(summary.graph.edges),
         groups=groups,
@@ -700,6 +701,7 @@ def _network(vault: Vault, by_path: Mapping[str, ContactRow]) -> NetworkGraph:
         introducers=tuple(IntroducerRow(by_path[p], n) for p, n in summary.introducers),
         approximate=summary.approximate,
     )
+    return net, summary.graph.edges
 
 
 def _diagnostic_rows(diags: Iterable[Diagnostic], pages_dir: str) -> tuple[DiagnosticRow, ...]:
@@ -748,7 +750,7 @@ def build_context(vault: Vault, today: dt.date) -> dict[str, Any]:
     due = _due(vault, items, by_path, today)
     tiers = _tiers(vault, rows, {t.tier: t for t in stats.tiers})
     months, mix = _activity(vault.contacts, today)
-    net = _network(vault, by_path)
+    net, edges = _network(vault, by_path)
     errors = _diagnostic_rows(vault.errors, pages_dir)
     warnings = _diagnostic_rows(vault.warnings, pages_dir)
     active = [r for r in rows if r.status == "active" and r.strength is not None]
@@ -786,6 +788,8 @@ def build_context(vault: Vault, today: dt.date) -> dict[str, Any]:
         "activity": months,
         "channels": mix,
         "graph": net,
+        # every edge of that graph (graph.Edge: `a`, `b` paths, `kinds`, `weight`), sorted
+        "graph_edges": edges,
         "charts": _charts(tiers, months, mix, net),
         "errors": errors,
         "warnings": warnings,
