@@ -256,6 +256,9 @@ def atomic_write(
     if expected is not None and create_only:
         raise ValueError("expected= and create_only= are mutually exclusive")
     target = Path(path)
+    if create_only and target.is_symlink():
+        # even a dangling link "exists": creating through it would write wherever it points
+        raise AlreadyExistsError(target, f"{target} already exists (as a symbolic link); nothing was written")
     if target.is_symlink():
         # replacing the link itself would turn a user's symlinked note into a plain copy
         target = Path(os.path.realpath(target))
@@ -460,6 +463,11 @@ class VaultLock:
                 return
             observed = self._read()
             if observed is None:
+                if self.path.is_symlink():
+                    # a dangling link: O_EXCL says "exists", reading says "missing"; it can
+                    # never be a live lock (netkit writes a plain file), so remove it
+                    with contextlib.suppress(OSError):
+                        os.unlink(self.path)
                 continue  # it vanished between our attempts: try again at once
             blocker = self._judge(observed)
             if blocker is None:

@@ -91,10 +91,25 @@ class LimitedEnvironment(sandbox.SandboxedEnvironment):
 
 
 class _SafeLoader(jinja2.BaseLoader):
-    """Vault overrides first, then built-ins; only plain file names, no links out."""
+    """Vault overrides first, then built-ins; only plain file names, no links out.
 
-    def __init__(self, vault_dir: Path | None) -> None:
+    A vault template that is a symbolic link, or a template folder that leads outside the
+    vault, is refused loudly (a diagnostic), never silently replaced by the built-in: the user
+    must learn that their override is not in effect.
+    """
+
+    def __init__(self, vault_dir: Path | None, root: Path | None) -> None:
         self.vault_dir = vault_dir
+        self.folder_refused = False
+        #: vault templates refused since the last render (the built-in was used instead)
+        self.refusals: list[str] = []
+        if vault_dir is not None and root is not None:
+            real_root = os.path.realpath(root)
+            real_dir = os.path.realpath(vault_dir)
+            inside = real_dir.startswith(real_root + os.sep)
+            # any link on the way (".netkit" or "templates") could lead anywhere
+            linked = vault_dir.is_symlink() or vault_dir.parent.is_symlink()
+            self.folder_refused = linked or not inside
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         if "/" in template or "\\" in template or template.startswith(".") or ".." in template:
@@ -104,8 +119,18 @@ class _SafeLoader(jinja2.BaseLoader):
                 continue
             path = folder / template
             try:
-                if folder is self.vault_dir and (path.is_symlink() or os.path.realpath(path).rsplit(os.sep, 1)[0] != os.path.realpath(folder)):
-                    continue
+                if folder is self.vault_dir:
+                    if not os.path.lexists(path):
+                        continue
+                    if self.folder_refused:
+                        self.refusals.append(f"{VAULT_TEMPLATE_DIR} leads outside the vault (a symbolic link); "
+                                             f"netkit will not read templates from it, so the built-in "
+                                             f"{template} was used")
+                        continue
+                    if path.is_symlink():
+                        self.refusals.append(f"{VAULT_TEMPLATE_DIR}/{template} is a symbolic link; netkit reads "
+                                             "only plain template files, so the built-in one was used")
+                        continue
                 if not path.is_file():
                     continue
                 raw = path.read_bytes()
@@ -131,7 +156,7 @@ class Renderer:
     def __post_init__(self) -> None:
         vault_dir = (self.root / VAULT_TEMPLATE_DIR) if self.root is not None else None
         self.env = LimitedEnvironment(
-            loader=_SafeLoader(vault_dir if vault_dir and vault_dir.is_dir() else None),
+            loader=_SafeLoader(vault_dir if vault_dir and vault_dir.is_dir() else None, self.root),
             undefined=jinja2.StrictUndefined,
             autoescape=self.autoescape,
             keep_trailing_newline=True,
@@ -144,7 +169,7 @@ class Renderer:
         """The vault-relative (override) or package path a template name resolves to."""
         if self.root is not None:
             candidate = self.root / VAULT_TEMPLATE_DIR / name
-            if candidate.is_file() and not candidate.is_symlink():
+            if os.path.lexists(candidate):
                 return f"{VAULT_TEMPLATE_DIR}/{name}"
         return f"netkit/templates/{name}"
 
@@ -152,6 +177,10 @@ class Renderer:
         """Render one template; on any failure return None and a diagnostic."""
         shown = self.template_path(name)
         self.env.budget = _Budget()
+        loader = self.env.loader
+        refused: list[Diagnostic] = []
+        if isinstance(loader, _SafeLoader):
+            loader.refusals.clear()
         try:
             template = self.env.get_template(name)
             chunks: list[str] = []
@@ -162,7 +191,11 @@ class Renderer:
                     raise RenderLimitError(f"the page is larger than {MAX_OUTPUT} characters")
                 self.env.budget.check()
                 chunks.append(chunk)
-            return "".join(chunks), []
+            if isinstance(loader, _SafeLoader):
+                refused = [diag_mod.make(shown, 1, 1, "template.unsafe", message,
+                                         hint="replace the link with a real file inside the vault")
+                           for message in dict.fromkeys(loader.refusals)]
+            return "".join(chunks), refused
         except jinja2.TemplateSyntaxError as exc:
             return None, [diag_mod.make(shown, exc.lineno or 1, 1, "template.syntax",
                                         f"template syntax error: {exc.message}",

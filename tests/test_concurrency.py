@@ -226,9 +226,6 @@ def test_torn_lock_is_respected_briefly_then_taken_over(vault: Path) -> None:
     assert code == 0, err
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: fileio.VaultLock.acquire spins forever (100% CPU, "
-                   "ignoring wait=) when .netkit/lock is a dangling symlink: O_EXCL fails with "
-                   "EEXIST while _read() sees FileNotFoundError and retries at once")
 def test_dangling_symlink_lock_does_not_hang(vault: Path, tmp_path: Path) -> None:
     lock = vault / ".netkit" / "lock"
     lock.parent.mkdir()

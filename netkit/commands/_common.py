@@ -203,3 +203,21 @@ def handles_io_errors(func: F) -> F:
             raise
 
     return wrapper  # type: ignore[return-value]
+
+
+class UnicodeText(click.ParamType):
+    """Text that must be valid Unicode: arguments from non-UTF-8 terminals arrive with lone
+    surrogates (Python's surrogateescape), which can never be written to a UTF-8 file."""
+
+    name = "text"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            self.fail("is not valid UTF-8 text (check the terminal's encoding)", param, ctx)
+        return text
+
+
+TEXT = UnicodeText()

@@ -73,14 +73,14 @@ def plan_append(raw: bytes, rel: str, config: Config, entry: str) -> Plan:
 
 
 @click.command("log")
-@click.argument("name")
-@click.argument("text")
+@click.argument("name", type=_common.TEXT)
+@click.argument("text", type=_common.TEXT)
 @click.option("--date", "day", metavar="YYYY-MM-DD", callback=_parse_date,
               help="Date of the touchpoint (default: today). A future date records a planned touchpoint.")
 @click.option("--channel", type=click.Choice(LOG_CHANNELS, case_sensitive=False), help="How you were in touch.")
 @click.option("--by", type=click.Choice(BY_VALUES, case_sensitive=False), help="Who reached out: me or them.")
-@click.option("--gave", metavar="X", help="Value you gave (an intro, advice, ...).")
-@click.option("--got", metavar="Y", help="Value you received.")
+@click.option("--gave", type=_common.TEXT, metavar="X", help="Value you gave (an intro, advice, ...).")
+@click.option("--got", type=_common.TEXT, metavar="Y", help="Value you received.")
 @click.option("--reply", type=click.Choice(tuple(REPLY_VALUES), case_sensitive=False),
               help="Whether they answered your outreach.")
 @_common.global_options

@@ -23,9 +23,9 @@ def display_path(path: Path) -> str:
 
 
 @click.command("new")
-@click.argument("name")
+@click.argument("name", type=_common.TEXT)
 @click.option("--tier", type=int, metavar="T", help="Relationship tier (default: the vault's default_tier).")
-@click.option("--tag", "tags", multiple=True, metavar="TAG", help="A tag; repeat for several.")
+@click.option("--tag", "tags", multiple=True, type=_common.TEXT, metavar="TAG", help="A tag; repeat for several.")
 @_common.global_options
 def command(name: str, tier: int | None, tags: tuple[str, ...]) -> None:
     """Create a contact file for NAME in the first contacts folder and print its path.

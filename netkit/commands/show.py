@@ -52,7 +52,6 @@ def resolve(vault: Vault, query: str) -> Contact:
     of candidates. A query that names a file which could not be read as a contact exits 1
     with that file's errors.
     """
-    from netkit.index import normalise
 
     hits = vault.index.find(query)
     if len(hits) == 1:
@@ -61,8 +60,9 @@ def resolve(vault: Vault, query: str) -> Contact:
         lines = [f"`{query}` matches {len(hits)} contacts; be more specific (a full name, alias or file name):"]
         lines += [f"  {c.name}  ({c.path})" for c in hits]
         _common.fail("\n".join(lines))
-    wanted = normalise(query)
-    broken = sorted({d.path for d in vault.errors if _stem_key(d.path) == wanted})
+    wanted = _path_key(query)
+    # a broken file is named by its stem or by its path (with or without .md), as valid ones are
+    broken = sorted({d.path for d in vault.errors if wanted in (_stem_key(d.path), _path_key(d.path))})
     if broken:
         _common.print_diagnostics([d for d in vault.errors if d.path in broken])
         _common.fail(f"{', '.join(broken)} could not be read as a contact; fix the errors above first",
@@ -81,6 +81,12 @@ def _stem_key(path: str) -> str:
 
     stem = path.rsplit("/", 1)[-1]
     return normalise(stem[:-3] if stem.lower().endswith(".md") else stem)
+
+
+def _path_key(path: str) -> str:
+    from netkit.index import normalise
+
+    return normalise(path[:-3] if path.lower().endswith(".md") else path)
 
 
 # --------------------------------------------------------------------------- card
@@ -191,7 +197,7 @@ def _rows(rows: list[tuple[str, str]]) -> list[str]:
 
 
 @click.command("show")
-@click.argument("name")
+@click.argument("name", type=_common.TEXT)
 @click.option("--json", "as_json", is_flag=True, help="Print the contact as a JSON object (with its log).")
 @_common.global_options
 def command(name: str, as_json: bool) -> None:

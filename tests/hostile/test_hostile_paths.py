@@ -273,9 +273,6 @@ def test_new_with_hostile_name_stays_inside_contacts(name: str, make_vault: Any,
         assert not added, added
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: commands/new.py + logwriter.single_line keep lone "
-                   "surrogates (a NAME from non-UTF-8 argv bytes, e.g. $'a\\xffb'): "
-                   "UnicodeEncodeError, exit 3 'internal error' instead of a usage error")
 def test_new_with_undecodable_argv_bytes(make_vault: Any, counted: Any) -> None:
     root = make_vault(dict(GOOD))
     counted.add()
@@ -284,9 +281,6 @@ def test_new_with_undecodable_argv_bytes(make_vault: Any, counted: Any) -> None:
     assert code in (0, 2)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: fileio.atomic_write(create_only=True) resolves a "
-                   "symlinked target before linking, so `netkit new Zed` over a dangling "
-                   "contacts/zed.md -> /outside/zed.md creates /outside/zed.md")
 def test_new_never_writes_through_a_dangling_symlink(make_vault: Any, outside: Path, counted: Any) -> None:
     root = make_vault(dict(GOOD))
     (root / "contacts/zed.md").symlink_to(outside / "zed.md")
@@ -297,10 +291,6 @@ def test_new_never_writes_through_a_dangling_symlink(make_vault: Any, outside: P
     assert code == 1 and "already exists" in err
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: commands/show.resolve matches broken files by file stem "
-                   "only: `netkit log contacts/p` (the path form resolve accepts for valid contacts) on "
-                   "an unreadable contacts/p.md says 'no contact matches' (exit 2) instead of showing "
-                   "the file's errors (exit 1)")
 @pytest.mark.parametrize("query", ["contacts/broken", "contacts/broken.md"])
 def test_log_by_path_to_a_broken_file_names_its_errors(query: str, hostile_vault: Any, counted: Any) -> None:
     root = hostile_vault({"contacts/broken.md": "---\nname: [Broken\n---\n"})

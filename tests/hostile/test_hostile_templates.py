@@ -152,9 +152,6 @@ def test_symlinked_override_never_leaks_the_outside_file(make_vault: Any, tmp_pa
     assert "TOP-SECRET" not in (root / "pages" / "Due.md").read_text()
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: templating._SafeLoader silently skips a symlinked vault "
-                   "override and renders the built-in template: `netkit index` exits 0 with no "
-                   "diagnostic, so the user never learns their override is ignored")
 def test_symlinked_override_is_reported(make_vault: Any, tmp_path: Path, secret: Path) -> None:
     root = make_vault(dict(GOOD))
     (root / TEMPLATE_DIR).mkdir(parents=True)
@@ -164,9 +161,6 @@ def test_symlinked_override_is_reported(make_vault: Any, tmp_path: Path, secret:
     assert [d for d in data["diagnostics"] if d["path"] == f"{TEMPLATE_DIR}/due.md.j2"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: templating._SafeLoader only checks that a template's real "
-                   "path is in the real template folder; when .netkit/templates itself links out of "
-                   "the vault, templates (and their includes) are read from outside into the pages")
 def test_template_folder_linked_out_of_the_vault(make_vault: Any, tmp_path: Path, secret: Path,
                                                  counted: Any) -> None:
     """`.netkit/templates` itself a link to a folder outside the vault holding a page template
