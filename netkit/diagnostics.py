@@ -101,8 +101,24 @@ def _use_colour(stream_is_tty: bool) -> bool:
     return stream_is_tty and "NO_COLOR" not in os.environ
 
 
+_CONTROL = dict.fromkeys([*range(0, 9), *range(10, 32), 127, *range(128, 160)], "\ufffd")
+
+
+def printable(text: str) -> str:
+    """Replace control characters (ESC sequences could drive the user's terminal) with U+FFFD,
+    one character for one, so the caret under the source line stays aligned."""
+    return text.translate(_CONTROL)
+
+
 def format_text(diag: Diagnostic, *, colour: bool = False) -> str:
     """Compiler-style text: location, message, the source line with a caret, a hint."""
+    diag = dataclasses.replace(
+        diag,
+        path=printable(diag.path),
+        message=printable(diag.message),
+        hint=printable(diag.hint),
+        source_line=None if diag.source_line is None else printable(diag.source_line.replace("\t", " ")),
+    )
     sev = diag.severity
     if colour:
         tint = "\033[31;1m" if sev == "error" else "\033[33;1m"

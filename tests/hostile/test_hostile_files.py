@@ -341,8 +341,6 @@ def test_60k_deep_nesting_does_not_kill_the_process(hostile_vault: Any, counted:
     assert diags_for(data, H, "yaml.too-deep") and data["contacts"] >= len(GOOD_PATHS)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: diagnostics.format_text prints the offending source "
-                   "line raw: escape sequences in a contact file reach the terminal")
 def test_terminal_escapes_in_a_file_are_not_echoed(hostile_vault: Any, counted: Any) -> None:
     root = hostile_vault({H: fm("name: A\x1b]0;owned\x07\x1b[2J\n")})
     counted.add()
