@@ -17,8 +17,17 @@ import itertools
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+import os
+
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings as hypothesis_settings
+
+# CI must be reproducible: the same examples every run (a failure prints its blob to replay);
+# locally, Hypothesis explores new examples each time.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+hypothesis_settings.register_profile("dev", deadline=None)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 MINIMAL_CONFIG = "version: 1\n"
 
