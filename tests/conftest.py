@@ -14,10 +14,9 @@
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-
-import os
 
 import pytest
 from click.testing import CliRunner
