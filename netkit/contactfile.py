@@ -9,6 +9,7 @@ read as a contact at all (not UTF-8, unterminated or unparsable front matter, co
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from typing import Any
 
 from netkit import diagnostics as diag_mod
@@ -50,7 +51,7 @@ def parse_contact(raw: bytes, path: str, config: Config) -> tuple[Contact | None
         links=links,
     )
     diags.extend(log_diags)
-    entries.sort(key=lambda e: (e.date, e.line))
+    entries.sort(key=_BY_DATE_AND_LINE)
     contact = Contact(
         path=path,
         stem=stem,
@@ -128,8 +129,14 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
     return text.removeprefix(document.BOM), []
 
 
+#: sort key of log entries: (date, line), computed in C
+_BY_DATE_AND_LINE = operator.attrgetter("date", "line")
+
+
 def to_jsonable(value: Any) -> Any:
     """Front-matter values as JSON-able data (dates → ISO strings)."""
+    if type(value) is str:
+        return value  # most values: answered before the isinstance chain
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, list):

@@ -11,6 +11,8 @@ from netkit.diagnostics import Diagnostic
 BOM = "\ufeff"
 _FENCE_OPEN = re.compile(r"^---[ \t]*\r?$")
 _FENCE_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$")
+# the same, searched line-wise through the whole text in one call (see split)
+_FENCE_CLOSE_LINE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
 
 
@@ -36,20 +38,15 @@ def split(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]:
     first_nl = text.find("\n")
     if first_nl < 0:
         return None, [_unterminated(path, text)]
-    pos = first_nl + 1
-    line_no = 2
-    while pos <= len(text):
-        nl = text.find("\n", pos)
-        line = text[pos:] if nl < 0 else text[pos:nl]
-        if _FENCE_CLOSE.match(line):
-            fm = text[first_nl + 1 : pos]
-            body_start = len(text) if nl < 0 else nl + 1
-            return Document(text, fm, 2, text[body_start:], line_no + 1), []
-        if nl < 0:
-            break
-        pos = nl + 1
-        line_no += 1
-    return None, [_unterminated(path, text)]
+    # the first later line that is a closing fence (one regex search, not a loop per line)
+    close = _FENCE_CLOSE_LINE.search(text, first_nl + 1)
+    if close is None:
+        return None, [_unterminated(path, text)]
+    pos = close.start()
+    line_no = 2 + text.count("\n", first_nl + 1, pos)
+    nl = text.find("\n", pos)
+    body_start = len(text) if nl < 0 else nl + 1
+    return Document(text, text[first_nl + 1 : pos], 2, text[body_start:], line_no + 1), []
 
 
 def _unterminated(path: str, text: str) -> Diagnostic:

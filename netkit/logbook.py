@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import re
 
 from netkit import diagnostics as diag_mod
@@ -132,14 +133,14 @@ def parse_log(
         # belongs to it (a nested item, a continuation), as in CommonMark, and is not an entry
         item_content: int | None = None
         after_blank = False
-        for i in range(sec.heading_index, sec.end_index):
-            in_log[i] = True
-            if i == sec.heading_index:
-                continue
+        in_log[sec.heading_index:sec.end_index] = [True] * (sec.end_index - sec.heading_index)
+        for i in range(sec.heading_index + 1, sec.end_index):
             line = lines[i]
-            is_fence, fence = fence_step(line, fence)
-            if is_fence or fence is not None:
-                continue
+            # most lines hold no fence character: skip the call (same answer as fence_step)
+            if fence is not None or "`" in line or "~" in line:
+                is_fence, fence = fence_step(line, fence)
+                if is_fence or fence is not None:
+                    continue
             if not line.strip():
                 after_blank = True
                 continue
@@ -162,7 +163,7 @@ def parse_log(
                     for lm in WIKILINK.finditer(line):
                         links.append(Link(lm.group(1).strip(), "log", file_line, lm.start() + 1))
     if sections:
-        notes = "\n".join(ln for i, ln in enumerate(lines) if not in_log[i]).strip()
+        notes = "\n".join(itertools.compress(lines, [not flag for flag in in_log])).strip()
     else:
         notes = body.strip()
     return entries, diags, notes
@@ -171,6 +172,17 @@ def parse_log(
 def _parse_item(
     item: str, offset: int, file_line: int, path: str, file_text: str, diags: list[Diagnostic]
 ) -> LogEntry | None:
+    # fast path: a date seen before and a rest _fast_entry can take (see there)
+    m = _DATE.match(item)
+    if m is not None:
+        day = _DATE_MEMO.get(m.group(0))
+        if day is not None:
+            rest = item[m.end():]
+            if "`" not in rest:
+                fast = _fast_entry(rest, day, file_line)
+                if fast is not None:
+                    return fast
+
     def report(col0: int, code: str, message: str, hint: str) -> None:
         diags.append(diag_mod.make(path, file_line, offset + col0 + 1, code, message, hint=hint, text=file_text))
 
@@ -265,7 +277,7 @@ def _fast_entry(rest: str, day: dt.date, file_line: int) -> LogEntry | None:
     memo_key = (*raw_keys, *raw_values)
     known = _ENTRY_MEMO.get(memo_key)
     if known is None:
-        fields = tuple(zip([k.strip().lower() for k in raw_keys], [v.strip() for v in raw_values]))
+        fields = tuple(zip([k.strip().lower() for k in raw_keys], [v.strip() for v in raw_values], strict=True))
         values = dict(reversed(fields))  # the first occurrence of a key wins
         channel = values.get("channel")
         by = values.get("by")

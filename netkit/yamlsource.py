@@ -5,11 +5,22 @@ constructed by PyYAML's *safe* constructor only, one top-level key at a time, so
 costs one diagnostic rather than the whole file. Before anything is constructed the node
 tree is walked once to refuse what could hang, explode or run code: aliases (billion laughs),
 deep nesting, huge documents and non-standard tags such as ``!!python/object/apply``.
+
+Most front matter is flat ``key: value`` lines and block lists of simple scalars. That
+subset is read by :func:`_load_simple`, a line scanner that is several times faster than
+composing a node tree, and that gives *exactly* what the full path gives: the same values
+(typed by PyYAML's own implicit resolvers), positions and an empty diagnostic list. Anything
+outside the subset (flow collections, multi-line or escaped scalars, comments after values,
+tabs, CR, odd characters, duplicate keys, booleans, floats, ...) goes the full way. Fields
+from the fast path compose their node only when someone asks for it (``Field.node``, used
+for diagnostics), with the real parser, so nodes are identical too.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import re
 from typing import Any
 
 import yaml
@@ -33,6 +44,7 @@ _TAG_FLOAT = "tag:yaml.org,2002:float"
 _TAG_BOOL = "tag:yaml.org,2002:bool"
 _TAG_STR = "tag:yaml.org,2002:str"
 _TAG_NULL = "tag:yaml.org,2002:null"
+_TAG_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -75,6 +87,208 @@ class Field:
             mark = self.node.value[index].start_mark
             return self.line - self.node.start_mark.line + mark.line, mark.column + 1
         return self.line, self.column
+
+
+_NODE_SLOT: Any = Field.__dict__["node"]  # the slot behind ``Field.node``
+
+
+class _Snippet:
+    """The YAML text of a fast-path mapping; composes the real node tree once, on demand."""
+
+    __slots__ = ("text", "_values")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._values: dict[str, Node] | None = None
+
+    def value_node(self, key: str) -> Node:
+        if self._values is None:
+            loader = SafeLoader(self.text)
+            try:
+                root = loader.get_single_node()
+            finally:
+                loader.dispose()
+            # the fast path only accepts unique plain keys, so the key text identifies the node
+            self._values = {str(k.value): v for k, v in root.value}
+        return self._values[key]
+
+
+class _SimpleField(Field):
+    """A :class:`Field` from the fast path: ``node`` is composed on first access.
+
+    ``item_position`` answers from the positions the scanner saw (a block list's items),
+    so that locating list items does not need the node tree.
+    """
+
+    __slots__ = ("_snippet", "_items")
+    _snippet: _Snippet
+    _items: tuple[tuple[int, int], ...] | None
+
+    @property
+    def node(self) -> Node:
+        """The value's node, composed by the real parser on first access."""
+        try:
+            node: Node = _NODE_SLOT.__get__(self)
+            return node
+        except AttributeError:
+            node = self._snippet.value_node(self.key)
+            _NODE_SLOT.__set__(self, node)
+            return node
+
+    @node.setter
+    def node(self, value: Node) -> None:  # used by Field.__init__ (dataclasses.replace)
+        _NODE_SLOT.__set__(self, value)
+
+    def item_position(self, index: int) -> tuple[int, int]:
+        """Same as :meth:`Field.item_position`."""
+        items = getattr(self, "_items", None)
+        if items is None:
+            return Field.item_position(self, index)
+        if 0 <= index < len(items):
+            return items[index]
+        return self.line, self.column
+
+
+def _simple_field(key: str, value: Any, key_line: int, line: int, column: int, snippet: _Snippet,
+                  items: tuple[tuple[int, int], ...] | None = None) -> Field:
+    # object.__setattr__ on the slots directly: Field is frozen, and its generated __init__
+    # would set ``node``, which stays unset here until the property composes it
+    field = object.__new__(_SimpleField)
+    setattr_ = object.__setattr__
+    setattr_(field, "key", key)
+    setattr_(field, "value", value)
+    setattr_(field, "key_line", key_line)
+    setattr_(field, "key_column", 1)
+    setattr_(field, "line", line)
+    setattr_(field, "column", column)
+    setattr_(field, "_snippet", snippet)
+    setattr_(field, "_items", items)
+    return field
+
+
+# ----------------------------------------------------------------------------- fast path
+
+#: characters outside this set (tabs, CR, other YAML line breaks, BOM, control and
+#: non-printable characters) send the snippet to the full parser
+_UNSIMPLE_CHAR = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]{0,200}):(?:( +)(.*))?")
+_ITEM_LINE = re.compile(r"( *)- +(.*)")
+_DOUBLE_QUOTED = re.compile(r'"([^"\\]*)"')
+_SINGLE_QUOTED = re.compile(r"'([^']*)'")
+_DECIMAL = re.compile(r"0|[1-9][0-9]*")
+_YMD = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: characters that cannot start a plain scalar, or only in ways the fast path leaves alone
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_IMPLICIT: dict[Any, list[tuple[str, re.Pattern[str]]]] = SafeLoader.yaml_implicit_resolvers  # type: ignore[attr-defined]
+_NOT_SIMPLE = object()
+
+
+def _simple_scalar(text: str) -> Any:
+    """The value of a one-line scalar (``text`` without surrounding spaces), or _NOT_SIMPLE."""
+    first = text[0]
+    if first == '"':
+        m = _DOUBLE_QUOTED.fullmatch(text)
+        return m.group(1) if m else _NOT_SIMPLE
+    if first == "'":
+        m = _SINGLE_QUOTED.fullmatch(text)
+        return m.group(1) if m else _NOT_SIMPLE
+    if first in _INDICATORS or ": " in text or " #" in text or text[-1] == ":":
+        return _NOT_SIMPLE
+    # PyYAML's BaseResolver.resolve for a plain scalar, using the loader's own resolvers
+    tag = _TAG_STR
+    for candidate, regexp in _IMPLICIT.get(first, ()):
+        if regexp.match(text):
+            tag = candidate
+            break
+    else:
+        for candidate, regexp in _IMPLICIT.get(None, ()):
+            if regexp.match(text):
+                tag = candidate
+                break
+    if tag == _TAG_STR:
+        return text
+    if tag == _TAG_INT and _DECIMAL.fullmatch(text):
+        return int(text)
+    if tag == _TAG_TIMESTAMP and _YMD.fullmatch(text):
+        try:
+            return dt.date(int(text[0:4]), int(text[5:7]), int(text[8:10]))
+        except ValueError:
+            return _NOT_SIMPLE  # the full path reports it
+    return _NOT_SIMPLE
+
+
+def _is_blank_or_comment(line: str) -> bool:
+    return not line.strip(" ") or line[0] == "#"
+
+
+def _load_simple(snippet: str, line_offset: int) -> YamlMapping | None:
+    """Read flat ``key: scalar`` / ``key:`` + ``- scalar`` front matter; None when the
+    snippet is anything else (see the module docstring)."""
+    if _UNSIMPLE_CHAR.search(snippet) is not None:
+        return None
+    lines = snippet.split("\n")
+    count = len(lines)
+    if count * 2 > MAX_NODES:
+        return None
+    holder = _Snippet(snippet)
+    fields: dict[str, Field] = {}
+    i = 0
+    while i < count:
+        line = lines[i]
+        if not line or line[0] == "#" or not line.strip(" "):
+            i += 1
+            continue
+        m = _KEY_LINE.fullmatch(line)
+        if m is None:
+            return None
+        key = m.group(1)
+        if key in fields:
+            return None  # duplicate keys: the full path reports them
+        file_line = line_offset + i + 1
+        text = (m.group(3) or "").rstrip(" ")
+        if text:
+            value = _simple_scalar(text)
+            if value is _NOT_SIMPLE:
+                return None
+            fields[key] = _simple_field(key, value, file_line, file_line, m.start(3) + 1, holder)
+            i += 1
+            continue
+        # `key:` alone: a block list follows, or the value is null
+        j = i + 1
+        while j < count and _is_blank_or_comment(lines[j]):
+            j += 1
+        first = _ITEM_LINE.fullmatch(lines[j]) if j < count else None
+        if first is None:
+            # an empty scalar stands right after the colon
+            fields[key] = _simple_field(key, None, file_line, file_line, len(key) + 2, holder)
+            i += 1
+            continue
+        indent = len(first.group(1))
+        items: list[Any] = []
+        positions: list[tuple[int, int]] = []
+        seq_line = line_offset + j + 1
+        while j < count:
+            item_line = lines[j]
+            if _is_blank_or_comment(item_line):
+                j += 1
+                continue
+            im = _ITEM_LINE.fullmatch(item_line)
+            if im is None or len(im.group(1)) != indent:
+                break
+            item_text = im.group(2).rstrip(" ")
+            if not item_text:
+                return None
+            item = _simple_scalar(item_text)
+            if item is _NOT_SIMPLE:
+                return None
+            items.append(item)
+            positions.append((line_offset + j + 1, im.start(2) + 1))
+            j += 1
+        fields[key] = _simple_field(key, items, file_line, seq_line, indent + 1, holder, tuple(positions))
+        i = j
+    if not fields:
+        return None
+    return YamlMapping(fields, [], True)
 
 
 def is_plain_scalar(node: Node) -> bool:
@@ -129,6 +343,14 @@ def load_mapping(
 
     Never raises for bad input: every problem becomes a diagnostic with a file position.
     """
+    simple = _load_simple(snippet, line_offset)
+    if simple is not None:
+        return simple
+    return _load_full(snippet, path=path, file_text=file_text, line_offset=line_offset, what=what)
+
+
+def _load_full(snippet: str, *, path: str, file_text: str, line_offset: int, what: str) -> YamlMapping:
+    """:func:`load_mapping` through PyYAML's composer: any YAML, every diagnostic."""
     diags: list[Diagnostic] = []
 
     def report(line: int, col: int, code: str, msg: str, hint: str = "", severity: str = "error") -> None:
@@ -223,7 +445,7 @@ def _syntax_hint(problem: str) -> str:
 def _first_alias_position(snippet: str, line_offset: int) -> tuple[int, int] | None:
     try:
         for event in yaml.parse(snippet, Loader=SafeLoader):
-            if isinstance(event, yaml.AliasEvent):
+            if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
                 return line_offset + event.start_mark.line + 1, event.start_mark.column + 1
     except yaml.YAMLError:
         return None
