@@ -174,6 +174,10 @@ class Vault:
     files: int = 0
     changes: Changes = NO_CHANGES
     state: LoadState | None = dataclasses.field(default=None, compare=False, repr=False)
+    #: dated notes outside the contacts folders that link to contacts (touchpoints, graph)
+    notes: tuple[Any, ...] = dataclasses.field(default=(), compare=False, repr=False)
+    #: True once :func:`with_notes_and_links` has run on this vault
+    linked: bool = dataclasses.field(default=False, compare=False, repr=False)
     stats: LoadStats = dataclasses.field(default_factory=LoadStats, compare=False, repr=False)
 
     @property
@@ -828,6 +832,46 @@ def _decode(root: Path, state: LoadState, rel: str, entry: Entry) -> Contact | N
     contact = contactfile.parse_contact(raw, rel, state.config)[0] if raw is not None else None
     entry.contact = contact
     return contact
+
+
+def with_notes_and_links(vault: Vault) -> Vault:
+    """The cross-file layer on top of the per-file parse (nothing here is cached per file).
+
+    * dated notes outside the contacts folders that link to a contact become touchpoints
+      (``channel: note``) in that contact's log;
+    * every wikilink is resolved: a link to nobody, or to several people, is a warning;
+    * the ``notes:`` and ``quality:`` settings of netkit.yaml are checked.
+
+    Kept out of :func:`load_vault` so that a plain load stays lazy (contacts are decoded
+    from the cache only when used); commands apply it once (it is idempotent).
+    A vault without notes costs one walk of the non-contact folders.
+    """
+    if vault.linked:
+        return vault
+    from netkit import links as links_mod
+    from netkit import notes as notes_mod
+    from netkit.index import ContactIndex
+    from netkit.quality import quality_config_diagnostics
+
+    settings = notes_mod.notes_settings(vault.config)
+    note_paths = notes_mod.discover_notes(vault.root, vault.config, settings) if settings.enabled else []
+    found = [note for rel in note_paths if (note := notes_mod.read_note(vault.root, rel)) is not None]
+    contacts, index = vault.contacts, vault.index
+    resolver = links_mod.LinkResolver.for_index(index)
+    if found:
+        touchpoints = notes_mod.note_touchpoints(found, index, resolver=resolver)
+        if touchpoints:
+            contacts = tuple(notes_mod.with_note_touchpoints(contacts, touchpoints))
+            index = ContactIndex(contacts)
+            resolver = links_mod.LinkResolver.for_index(index)
+    extra = [
+        *settings.diagnostics,
+        *quality_config_diagnostics(vault.config),
+        *links_mod.link_diagnostics(contacts, index, known_notes=note_paths),
+    ]
+    diags = sorted([*vault.diagnostics, *extra], key=diag_mod.sort_key) if extra else vault.diagnostics
+    return dataclasses.replace(vault, contacts=contacts, index=index, diagnostics=tuple(diags),
+                               notes=tuple(found), linked=True)
 
 
 def _materialise(root: Path, state: LoadState) -> tuple[tuple[Contact, ...], ContactIndex]:

@@ -90,7 +90,8 @@ def load(*, progress: bool = False, use_cache: bool = True) -> Any:
     root = vault_root()
     bar = ProgressBar("indexing") if progress else None
     try:
-        vault = loader.load_vault(root, use_cache=use_cache, progress=bar.update if bar else None)
+        vault = loader.with_notes_and_links(
+            loader.load_vault(root, use_cache=use_cache, progress=bar.update if bar else None))
     except loader.VaultError as exc:
         fail(str(exc))
     finally:
