@@ -103,12 +103,17 @@ def _front_matter_links(fields: dict[str, Any]) -> list[Link]:
     return links
 
 
+def too_large(path: str, size: int) -> Diagnostic:
+    """The diagnostic for a file over :data:`MAX_FILE_BYTES` (``size``: its real size)."""
+    return diag_mod.make(path, 1, 1, "file.too-large",
+                         f"the file is {size / 1e6:.1f} MB; contact files are limited to {MAX_FILE_BYTES // (1024 * 1024)} MB",
+                         hint="move attachments and long documents out of the contacts folder")
+
+
 def decode(raw: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
     """Bytes → text with the BOM removed, or a diagnostic (binary, too large, not UTF-8)."""
     if len(raw) > MAX_FILE_BYTES:
-        return None, [diag_mod.make(path, 1, 1, "file.too-large",
-                                    f"the file is {len(raw) / 1e6:.1f} MB; contact files are limited to {MAX_FILE_BYTES // (1024 * 1024)} MB",
-                                    hint="move attachments and long documents out of the contacts folder")]
+        return None, [too_large(path, len(raw))]
     nul = raw.find(b"\x00")
     if nul >= 0:
         line = raw.count(b"\n", 0, nul) + 1

@@ -378,8 +378,13 @@ def read_file(root: Path, rel: str) -> tuple[bytes | None, Diagnostic | None]:
 def _read(full: str, rel: str) -> tuple[bytes | None, Diagnostic | None]:
     try:
         with open(full, "rb", opener=_open_nonblocking) as fh:
-            if not stat_mod.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            st = os.fstat(fh.fileno())
+            if not stat_mod.S_ISREG(st.st_mode):
                 raise OSError(0, "it is not a regular file")
+            if st.st_size > MAX_FILE_BYTES:
+                from netkit.contactfile import too_large
+
+                return None, too_large(rel, st.st_size)  # never read a huge file into memory
             return fh.read(MAX_FILE_BYTES + 1), None
     except OSError as exc:
         return None, diag_mod.make(rel, 1, 1, "file.unreadable", f"cannot read the file: {exc.strerror or exc}",

@@ -34,6 +34,8 @@ SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_DEPTH = 32
 MAX_NODES = 20_000
+#: beyond this, libyaml (recursive C) could overflow its stack: refuse before composing
+MAX_FLOW_DEPTH = 2_000
 
 _STD_TAGS = frozenset(
     "tag:yaml.org,2002:" + t
@@ -45,6 +47,8 @@ _TAG_BOOL = "tag:yaml.org,2002:bool"
 _TAG_STR = "tag:yaml.org,2002:str"
 _TAG_NULL = "tag:yaml.org,2002:null"
 _TAG_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_TAG_MAP = "tag:yaml.org,2002:map"
+_TAG_MERGE = "tag:yaml.org,2002:merge"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -207,8 +211,8 @@ def _simple_scalar(text: str) -> Any:
                 break
     if tag == _TAG_STR:
         return text
-    if tag == _TAG_INT and _DECIMAL.fullmatch(text):
-        return int(text)
+    if tag == _TAG_INT and _DECIMAL.fullmatch(text) and len(text) < 19:
+        return int(text)  # longer numbers take the full path (Python caps int() at 4300 digits)
     if tag == _TAG_TIMESTAMP and _YMD.fullmatch(text):
         try:
             return dt.date(int(text[0:4]), int(text[5:7]), int(text[8:10]))
@@ -358,6 +362,10 @@ def _load_full(snippet: str, *, path: str, file_text: str, line_offset: int, wha
             diag_mod.make(path, line, col, code, msg, hint=hint, text=file_text, severity=severity)  # type: ignore[arg-type]
         )
 
+    if _flow_depth_exceeds(snippet, MAX_FLOW_DEPTH):
+        report(line_offset + 1, 1, "yaml.too-deep", f"the {what} is nested more than {MAX_DEPTH} levels deep",
+               "flatten the structure")
+        return YamlMapping({}, diags, False)
     loader = SafeLoader(snippet)
     try:
         try:
@@ -399,9 +407,14 @@ def _load_full(snippet: str, *, path: str, file_text: str, line_offset: int, wha
                    "write one `key: value` per line, e.g. `name: Ada Lovelace`")
             return YamlMapping({}, diags, False)
 
+        if root.tag != _TAG_MAP:
+            report(line_offset + root.start_mark.line + 1, root.start_mark.column + 1, "yaml.tag",
+                   f"the tag `{root.tag}` on the front matter is not allowed (only plain YAML values are loaded)",
+                   "remove the `!tag`; netkit never runs code from a file")
+            return YamlMapping({}, diags, False)
         problem_nodes = _check_tree(root, line_offset, report, what, snippet)
         fields: dict[str, Field] = {}
-        for key_node, value_node in root.value:
+        for pair_index, (key_node, value_node) in enumerate(root.value):
             kline = line_offset + key_node.start_mark.line + 1
             kcol = key_node.start_mark.column + 1
             if not isinstance(key_node, ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
@@ -415,7 +428,7 @@ def _load_full(snippet: str, *, path: str, file_text: str, line_offset: int, wha
                        f"duplicate key `{key}` (first defined on line {first.key_line})",
                        "remove one of them; YAML would silently keep only the last")
                 continue
-            if id(value_node) in problem_nodes:
+            if pair_index in problem_nodes:
                 continue
             vline = line_offset + value_node.start_mark.line + 1
             vcol = value_node.start_mark.column + 1
@@ -442,28 +455,58 @@ def _syntax_hint(problem: str) -> str:
     return "check indentation and quoting; values with `:`, `#`, `[` or `{` need quotes"
 
 
-def _first_alias_position(snippet: str, line_offset: int) -> tuple[int, int] | None:
+def _alias_positions(snippet: str, line_offset: int) -> list[tuple[int, int]]:
+    """File positions of every alias (``*name``) in document order (rare: re-parses)."""
+    out: list[tuple[int, int]] = []
     try:
         for event in yaml.parse(snippet, Loader=SafeLoader):
-            if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
-                return line_offset + event.start_mark.line + 1, event.start_mark.column + 1
+            if isinstance(event, yaml.AliasEvent):
+                out.append((line_offset + event.start_mark.line + 1, event.start_mark.column + 1))
     except yaml.YAMLError:
-        return None
-    return None
+        pass
+    return out
+
+
+def _flow_depth_exceeds(snippet: str, limit: int) -> bool:
+    """True when ``[``/``{`` nest deeper than ``limit`` (quotes skipped, roughly).
+
+    libyaml composes recursively in C: tens of thousands of nested brackets (100 KB) overflow
+    its stack and kill the process, so depth must be checked before composing.
+    """
+    if snippet.count("[") + snippet.count("{") <= limit:
+        return False
+    depth = 0
+    quote = ""
+    for ch in snippet:
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "\n":
+            quote = ""  # an unbalanced quote cannot hide the rest of the document
+    return False
 
 
 def _check_tree(root: Node, line_offset: int, report: Any, what: str, snippet: str) -> set[int]:
-    """Walk the node tree once; return ids of top-level values that must not be constructed."""
+    """Walk the node tree once; return the indexes of top-level pairs not to construct."""
     bad_top: set[int] = set()
     seen: set[int] = set()
     count = 0
-    # (node, depth, top-level value id)
+    pairs = root.value
+    aliases: list[tuple[int, int]] | None = None
+    # (node, depth, index of the top-level pair); pushed in reverse so nodes are visited in
+    # document order
     stack: list[tuple[Node, int, int]] = []
-    # pushed in reverse so nodes are visited in document order: an alias is then reported
-    # where it is used, not where its anchor stands
-    for key_node, value_node in reversed(root.value):
-        stack.append((value_node, 1, id(value_node)))
-        stack.append((key_node, 1, id(value_node)))
+    for i in range(len(pairs) - 1, -1, -1):
+        stack.append((pairs[i][1], 1, i))
+        stack.append((pairs[i][0], 1, i))
     while stack:
         node, depth, top = stack.pop()
         if top in bad_top:
@@ -471,8 +514,13 @@ def _check_tree(root: Node, line_offset: int, report: Any, what: str, snippet: s
         line = line_offset + node.start_mark.line + 1
         col = node.start_mark.column + 1
         if id(node) in seen:
-            # a shared node carries its anchor's position; re-parse (rare) to find the alias
-            line, col = _first_alias_position(snippet, line_offset) or (line, col)
+            # a shared node carries its anchor's position: the alias that shares it is the
+            # first one after this pair's key (keys are never shared)
+            if aliases is None:
+                aliases = _alias_positions(snippet, line_offset)
+            key_end = pairs[top][0].end_mark
+            after = (line_offset + key_end.line + 1, key_end.column + 1)
+            line, col = next((pos for pos in aliases if pos >= after), (line, col))
             report(line, col, "yaml.alias", f"anchors and aliases (`&name`, `*name`) are not supported in the {what}",
                    "write the value out in full")
             bad_top.add(top)
@@ -487,6 +535,11 @@ def _check_tree(root: Node, line_offset: int, report: Any, what: str, snippet: s
         if depth > MAX_DEPTH:
             report(line, col, "yaml.too-deep", f"the {what} is nested more than {MAX_DEPTH} levels deep",
                    "flatten the structure")
+            bad_top.add(top)
+            continue
+        if node.tag == _TAG_MERGE:
+            report(line, col, "yaml.key", "merge keys (`<<`) are not supported",
+                   "write the keys out in full")
             bad_top.add(top)
             continue
         if node.tag not in _STD_TAGS:

@@ -127,9 +127,7 @@ CASES = [
          indexed=True),
     Case("25000-values", fm("tags: [" + ", ".join(["a"] * 25_000) + "]\n"), "yaml.too-large", 2, None,
          indexed=True),
-    Case("10000-digit-integer", fm("tier: " + "9" * 10_000 + "\n"), "yaml.value", 2, 7, indexed=True,
-         bug="yamlsource._simple_scalar (fast path) calls int() on a >4300-digit plain scalar: "
-             "ValueError escapes parse_contact, `netkit check` exits 3 with 'internal error'"),
+    Case("10000-digit-integer", fm("tier: " + "9" * 10_000 + "\n"), "yaml.value", 2, 7, indexed=True),
     # --- values and log entries: the contact stays, the bad part is reported
     Case("tier-word", fm("tier: one\n"), "schema.type", 2, 7, indexed=True),
     Case("phone-as-number", fm("phone: +4915112345678\n"), "schema.yaml-trap", 2, 8, indexed=True),
@@ -172,7 +170,7 @@ def test_other_commands_survive_every_hostile_file(make_vault: Any) -> None:
     assert code == 1
     assert {d["path"] for d in data["diagnostics"] if d["severity"] == "error"} == set(files)
     for args in (["due", "--json", "--within", "400"], ["health", "--json"], ["list", "--json"],
-                 ["show", "Ada", "--json"]):
+                 ["show", "Ada Lovelace", "--json"]):
         code, out, err = cli(root, *args)
         assert_no_traceback(out, err)
         assert code == 1, (args, err)
@@ -279,8 +277,6 @@ def test_billion_laughs_is_refused_fast_and_small(hostile_vault: Any, counted: A
     assert time.perf_counter() - started <= 2.0
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: yamlsource._check_tree reports every alias at the "
-                   "position of the first alias in the front matter (_first_alias_position)")
 def test_each_alias_is_reported_where_it_is_used(hostile_vault: Any, counted: Any) -> None:
     root = hostile_vault({H: fm("a: &x 1\nb: *x\nc: *x\n")})
     counted.add()
@@ -288,8 +284,6 @@ def test_each_alias_is_reported_where_it_is_used(hostile_vault: Any, counted: An
     assert [(d["line"], d["column"]) for d in diags_for(data, H, "yaml.alias")] == [(3, 4), (4, 4)]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: yamlsource.load_mapping never checks the tag of the "
-                   "root mapping: `!!python/object/apply:os.system` above the keys is silently ignored")
 def test_tag_on_the_whole_front_matter_is_reported(hostile_vault: Any, tmp_path: Path, counted: Any) -> None:
     proof = tmp_path / "pwned-root"
     root = hostile_vault({H: fm(f"!!python/object/apply:os.system\nargs: ['touch {proof}']\n")})
@@ -299,8 +293,6 @@ def test_tag_on_the_whole_front_matter_is_reported(hostile_vault: Any, tmp_path:
     assert diags_for(data, H, "yaml.tag"), data["diagnostics"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a merge key `<<: *base` is reported as yaml.tag "
-                   "`tag:yaml.org,2002:merge` (the user wrote no tag); docs/diagnostics.md says yaml.key")
 def test_merge_key_gets_the_documented_code(hostile_vault: Any, counted: Any) -> None:
     root = hostile_vault({H: fm("name: A\nx:\n  <<: {company: X}\n")})
     counted.add()
@@ -319,17 +311,12 @@ def test_twenty_megabyte_file(hostile_vault: Any, counted: Any) -> None:
     assert time.perf_counter() - started < 5
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: loader.read_file reads only MAX_FILE_BYTES+1 bytes, so "
-                   "contactfile.decode reports a 20 MB file as '2.1 MB'")
 def test_twenty_megabyte_file_reports_its_real_size(hostile_vault: Any) -> None:
     root = hostile_vault({H: fm("name: Big\n", "x" * 20_000_000)})
     _, data, _ = check_json(root)
     assert "20.0 MB" in diags_for(data, H, "file.too-large")[0]["message"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: yamlsource.load_mapping composes the node tree with "
-                   "libyaml (CSafeLoader) before checking depth; ~50,000 nested `[` or `{a: ` (100 KB, well "
-                   "under the 2 MB limit) overflow the C stack: `netkit check` dies with SIGSEGV")
 def test_60k_deep_nesting_does_not_kill_the_process(hostile_vault: Any, counted: Any) -> None:
     # a subprocess: a segfault must fail this test, not kill pytest ({a: nesting crashes too)
     root = hostile_vault({H: fm("x: " + "[" * 60_000 + "1" + "]" * 60_000 + "\n")})
