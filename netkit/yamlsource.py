@@ -460,8 +460,9 @@ def _alias_positions(snippet: str, line_offset: int) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     try:
         for event in yaml.parse(snippet, Loader=SafeLoader):
-            if isinstance(event, yaml.AliasEvent):
-                out.append((line_offset + event.start_mark.line + 1, event.start_mark.column + 1))
+            mark = event.start_mark
+            if isinstance(event, yaml.AliasEvent) and mark is not None:
+                out.append((line_offset + mark.line + 1, mark.column + 1))
     except yaml.YAMLError:
         pass
     return out
