@@ -83,15 +83,20 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     sys.exit(code)
 
 
-def load(*, progress: bool = False, use_cache: bool = True) -> Any:
+def load(*, progress: bool = False, use_cache: bool = True, save_cache: bool = False) -> Any:
     """Load the vault (a ``loader.Vault``); environment errors exit 2."""
     from netkit import loader
 
     root = vault_root()
     bar = ProgressBar("indexing") if progress else None
     try:
-        vault = loader.with_notes_and_links(
-            loader.load_vault(root, use_cache=use_cache, progress=bar.update if bar else None))
+        vault = loader.load_vault(root, use_cache=use_cache, progress=bar.update if bar else None)
+        if save_cache and use_cache:
+            # before contacts are decoded: cached ones are written back still encoded
+            warning = loader.save_cache(vault)
+            if warning:
+                click.echo(f"netkit: warning: {warning}", err=True)
+        vault = loader.with_notes_and_links(vault)
     except loader.VaultError as exc:
         fail(str(exc))
     finally:

@@ -70,7 +70,7 @@ def command(as_json: bool) -> None:
 
     today = _common.today()
     started = time.perf_counter()
-    vault = _common.load(progress=not as_json)
+    vault = _common.load(progress=not as_json, save_cache=True)
     load_seconds = time.perf_counter() - started
     # pages are written under the vault lock, like every other write to the vault
     with fileio.VaultLock(vault.root, wait=10.0):
