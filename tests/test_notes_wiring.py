@@ -56,3 +56,11 @@ def test_dangling_link_is_a_warning_with_position(tmp_path: Path) -> None:
     assert code == 0 and len(links) == 1
     assert (links[0]["path"], links[0]["line"], links[0]["column"]) == ("contacts/ada-lovelace.md", 5, 5)
     assert run(root, "check", "--strict")[0] == 1
+
+
+def test_show_names_the_source_note(tmp_path: Path) -> None:
+    root = vault(tmp_path, {"contacts/grace-hopper.md": "---\nname: Grace Hopper\n---\n",
+                            "journal/2026-05-20.md": "Lunch with [[Ada Lovelace]].\n"})
+    code, out = run(root, "show", "Ada")
+    assert code == 0
+    assert "2026-05-20" in out and "from [[journal/2026-05-20]]" in out

@@ -119,6 +119,8 @@ def _entry_line(entry: LogEntry) -> str:
         details.append(f"got: {entry.got}")
     if entry.reply is not None:
         details.append("replied" if entry.reply else "no reply")
+    if entry.source:
+        details.append(f"from [[{entry.source[:-3] if entry.source.endswith('.md') else entry.source}]]")
     extra = f"  ({'; '.join(details)})" if details else ""
     return f"  {entry.date.isoformat()}  {entry.text or '(no text)'}{extra}"
 
