@@ -19,7 +19,7 @@ import calendar
 import dataclasses
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from netkit.durations import Duration
 from netkit.model import Birthday, Config, Contact, LogEntry
@@ -144,39 +144,66 @@ def next_birthday(birthday: Birthday, today: dt.date) -> dt.date:
 
 
 def due_items(
-    contacts: Iterable[Contact], config: Config, today: dt.date, within: int = 7
+    contacts: Iterable[Contact], config: Config, today: dt.date, within: int = 7,
+    *, schedules: Mapping[str, Schedule] | None = None,
 ) -> list[DueItem]:
     """Touchpoints due within ``within`` days (overdue ones included) and birthdays in the window.
 
     Order: overdue touchpoints first, most overdue relative to their cadence first; then
     everything else by date (birthdays before touchpoints on the same day); ties by tier, name.
+
+    ``schedules`` (path -> :class:`Schedule` of that very contact, for the same ``config``
+    and ``today``) saves computing the schedules again when the caller has them.
     """
-    try:
-        horizon = today + dt.timedelta(days=max(within, 0))
-    except OverflowError:
-        horizon = dt.date.max
+    horizon = due_horizon(today, within)
     items: list[DueItem] = []
+    known = schedules.get if schedules is not None else None
     for contact in contacts:
-        sched = schedule(contact, config, today)
-        if sched.next_due is not None and sched.planned is None and sched.next_due <= horizon:
-            items.append(DueItem("touchpoint", contact, sched.next_due, (sched.next_due - today).days, sched))
-        if contact.birthday is not None and contact.status != "archived":
-            bday = next_birthday(contact.birthday, today)
-            if bday <= horizon:
-                age = bday.year - contact.birthday.year if contact.birthday.year else None
-                if age is not None and age < 1:
-                    age = None  # a birth year in the future (a typo) must not say "turns -3"
-                items.append(DueItem("birthday", contact, bday, (bday - today).days, sched, age))
-    items.sort(key=lambda item: _urgency(item, today))
+        sched = known(contact.path) if known is not None else None
+        if sched is None or sched.contact is not contact:
+            sched = schedule(contact, config, today)
+        if sched.next_due is not None or contact.birthday is not None:  # else nothing to list
+            items.extend(contact_due_items(sched, today, horizon))
+    items.sort(key=lambda item: urgency(item, today))
     return items
 
 
-def _urgency(item: DueItem, today: dt.date) -> tuple[int, float, int, int, str, str]:
+def due_horizon(today: dt.date, within: int) -> dt.date:
+    """The last day of a ``within``-day due window (saturating at the last representable date)."""
+    try:
+        return today + dt.timedelta(days=max(within, 0))
+    except OverflowError:
+        return dt.date.max
+
+
+def contact_due_items(sched: Schedule, today: dt.date, horizon: dt.date) -> list[DueItem]:
+    """One contact's share of :func:`due_items` (its touchpoint, its birthday), unsorted.
+
+    ``horizon`` is :func:`due_horizon`; callers that already have the contact's schedule
+    (the pages, which need it anyway) avoid computing it a second time.
+    """
+    contact = sched.contact
+    items: list[DueItem] = []
+    if sched.next_due is not None and sched.planned is None and sched.next_due <= horizon:
+        items.append(DueItem("touchpoint", contact, sched.next_due, (sched.next_due - today).days, sched))
+    if contact.birthday is not None and contact.status != "archived":
+        bday = next_birthday(contact.birthday, today)
+        if bday <= horizon:
+            age = bday.year - contact.birthday.year if contact.birthday.year else None
+            if age is not None and age < 1:
+                age = None  # a birth year in the future (a typo) must not say "turns -3"
+            items.append(DueItem("birthday", contact, bday, (bday - today).days, sched, age))
+    return items
+
+
+def urgency(item: DueItem, today: dt.date) -> tuple[int, float, int, int, str, str]:
+    """The sort key of :func:`due_items`: most urgent first; a total order (the path decides last)."""
     if item.kind == "touchpoint" and item.days_until < 0:
         ratio = item.schedule.overdue_ratio(today) or 0.0
         return (0, -ratio, 0, item.contact.tier, item.contact.name.casefold(), item.contact.path)
     kind_rank = 0 if item.kind == "birthday" else 1
     return (1, float(item.days_until), kind_rank, item.contact.tier, item.contact.name.casefold(), item.contact.path)
+
 
 
 def describe(item: DueItem, today: dt.date) -> str:

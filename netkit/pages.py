@@ -5,7 +5,10 @@ share them):
 
 * :func:`build_context` computes everything the pages show, *once*: schedules and due lists,
   per-contact quality and network health, review lists, activity per month, channel mix and
-  the Mermaid charts. Pure: it reads no file and never calls ``date.today()``.
+  the Mermaid charts. Pure: it reads no file and never calls ``date.today()``. A
+  :class:`ContextBuilder` kept between calls (``netkit watch``) recomputes only the contacts
+  that changed; on a large vault a first build computes the relationship graph in a forked
+  child process meanwhile (Linux).
 * :func:`render_pages` renders every page template (built-ins in ``netkit/templates/``,
   overridable by a file of the same name in the vault's ``.netkit/templates/``) through
   :class:`netkit.templating.Renderer`. A page whose template fails is left out and reported
@@ -21,26 +24,35 @@ LF; numbers are rounded before they are formatted.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import gc
+import heapq
+import operator
 import os
+import pickle
 import posixpath
 import re
+import signal
+import sys
+import threading
 import urllib.parse
-from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netkit import cadence, fileio, graph, quality
 from netkit import diagnostics as diag_mod
 from netkit.charts import mermaid
 from netkit.diagnostics import Diagnostic
 from netkit.loader import Vault
-from netkit.model import Contact
-from netkit.quality import ContactQuality, Indicators, NetworkStats
+from netkit.model import Config, Contact
+from netkit.quality import Action, ContactQuality, Indicators, NetworkRow, NetworkStats
 from netkit.quality.network import TierHealth
-from netkit.templating import Renderer
+
+if TYPE_CHECKING:  # Jinja2 is imported only to render (a remembered index never renders)
+    from netkit.templating import Renderer
 
 #: the first line of every generated page; a file in the pages folder without it is the
 #: user's, and netkit never overwrites it
@@ -115,6 +127,8 @@ _CELL_TABLE = str.maketrans({
 _DOUBLES = (("%%", "%\\%"), ("==", "=\\="))
 # controls (newlines included) would end a table row or a list item
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+# any character `cell` would change (escapes, entities, doubles, controls)
+_CELL_SPECIAL = re.compile(r"[\\`*_\[\]|#~$<>%=\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # at the very start, "- ", "+ " or "1. " would make the text a (nested) list item
 _LIST_START = re.compile(r"^(\s*)(?:([-+])|(\d{1,9})([.)]))(?=\s|$)")
 
@@ -146,7 +160,10 @@ def cell(value: object) -> str:
         return ""
     if isinstance(value, Markdown):
         return _CONTROL.sub(" ", value).replace("|", "\\|")
-    text = _CONTROL.sub(" ", str(value)).translate(_CELL_TABLE)
+    text = str(value)
+    if _CELL_SPECIAL.search(text) is None:  # the common case: nothing to escape but a list start
+        return text if _LIST_START.match(text) is None else _LIST_START.sub(_escape_list_start, text, count=1)
+    text = _CONTROL.sub(" ", text).translate(_CELL_TABLE)
     for pair, broken in _DOUBLES:
         while pair in text:  # "%%%" needs two passes
             text = text.replace(pair, broken)
@@ -192,6 +209,14 @@ def _in_pages(pages_dir: str, filename: str) -> str:
     return f"{pages_dir}/{filename}" if pages_dir else filename
 
 
+def _num(value: float | None, digits: int = 0) -> str:
+    """The ``num`` filter: a rounded number without float noise; None → ``"—"``."""
+    if value is None:
+        return "—"
+    text = f"{value:.{max(0, min(int(digits), 3))}f}"
+    return "0" if text.strip("-0.") == "" else text
+
+
 def make_filters(pages_dir: str = "pages") -> dict[str, Callable[..., Any]]:
     """The Jinja filters page templates may use (documented in ``docs/pages.md``)."""
 
@@ -217,10 +242,7 @@ def make_filters(pages_dir: str = "pages") -> dict[str, Callable[..., Any]]:
 
     def num(value: float | None, digits: int = 0) -> str:
         """A rounded number without float noise; None → ``"—"``."""
-        if value is None:
-            return "—"
-        text = f"{value:.{max(0, min(int(digits), 3))}f}"
-        return "0" if text.strip("-0.") == "" else text
+        return _num(value, digits)
 
     return {"wikilink": wikilink, "cell": cell, "pagelink": pagelink, "plural": plural,
             "pct": pct, "num": num}
@@ -277,6 +299,14 @@ class DueRow:
     days_until: int
     why: str
     age: int | None
+    #: the row of a due table (date, person, tier, why), pre-formatted like the built-in
+    #: templates show it (each cell escaped with `cell`)
+    line: str = dataclasses.field(default="", compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.line:
+            object.__setattr__(self, "line", f"| {self.date} | {cell(self.contact.link)} | {self.contact.tier} "
+                                             f"| {cell(self.why)} |")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -287,6 +317,12 @@ class PlannedRow:
     date: str
     days_until: int
     text: str
+    #: the row of the planned table (date, person, plan), pre-formatted (cells escaped)
+    line: str = dataclasses.field(default="", compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.line:
+            object.__setattr__(self, "line", f"| {self.date} | {cell(self.contact.link)} | {cell(self.text)} |")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -308,6 +344,9 @@ class TierRow:
     on_schedule_share: float | None
     mean_strength: float | None
     contacts: tuple[ContactRow, ...]  # active and paused, by name then path
+    #: the contacts' lines of the tier's table on Tiers.md, pre-formatted (each escaped with
+    #: `cell`), joined by newlines: a 10,000-person table then renders as one string
+    rows_md: str = ""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -316,6 +355,13 @@ class ReviewRow:
 
     contact: ContactRow
     reason: str
+    #: the row of a review table (person, tier, strength, why), pre-formatted (cells escaped)
+    line: str = dataclasses.field(default="", compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.line:
+            c = self.contact
+            object.__setattr__(self, "line", f"| {cell(c.link)} | {c.tier} | {_num(c.strength)} | {cell(self.reason)} |")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -462,10 +508,10 @@ def _target_status(active: int, low: int | None, high: int | None) -> tuple[str,
 
 
 def _contact_row(
-    contact: Contact, sched: cadence.Schedule, q: ContactQuality | None, vault: Vault, today: dt.date,
+    contact: Contact, sched: cadence.Schedule, q: ContactQuality | None, config: Config, today: dt.date,
     pages_dir: str,
 ) -> ContactRow:
-    tier = vault.config.tiers.get(contact.tier)
+    tier = config.tiers.get(contact.tier)
     # "last contact" as `netkit due` and `list --json` mean it: a touchpoint, not the day you met
     last = sched.last_contact if sched.basis in ("log", "last_contact") else None
     return ContactRow(
@@ -491,79 +537,129 @@ def _contact_row(
     )
 
 
-def _schedules(
-    vault: Vault, today: dt.date
-) -> tuple[list[cadence.DueItem], dict[str, cadence.Schedule]]:
-    """Due items for the 30-day window and every contact's schedule, each computed once.
-
-    ``due_items`` already computed the schedule of everyone it lists; only the others are
-    computed again (on a 10,000-contact vault this halves the schedule work).
-    """
-    items = cadence.due_items(vault.contacts, vault.config, today, DUE_WINDOW_DAYS)
-    schedules = {item.contact.path: item.schedule for item in items}
-    for contact in vault.contacts:
-        if contact.path not in schedules:
-            schedules[contact.path] = cadence.schedule(contact, vault.config, today)
-    return items, schedules
+#: review sections, in the order Review.md shows them
+_REVIEW_SECTIONS = ("prune", "unanswered", "one_way", "fading", "dormant", "missing")
 
 
-def _due(
-    vault: Vault, items: Sequence[cadence.DueItem], rows: Mapping[str, ContactRow], today: dt.date
-) -> dict[str, Any]:
-    """Due lists for the Dashboard and Due.md, from :func:`cadence.due_items`."""
-    due_rows = [DueRow(item.kind, rows[item.contact.path], item.date.isoformat(), item.days_until,
-                       cadence.describe(item, today), item.age) for item in items]
-    touch = [r for r in due_rows if r.kind == "touchpoint"]
-    births = [r for r in due_rows if r.kind == "birthday"]
-    planned: list[PlannedRow] = []
-    horizon = today + dt.timedelta(days=DUE_WINDOW_DAYS)
-    for contact in vault.contacts:
-        if contact.status == "archived":
-            continue
-        for entry in reversed(contact.log):  # sorted by date: stop at the first past one
-            if entry.date <= today:
-                break
-            if entry.date <= horizon:
-                planned.append(PlannedRow(rows[contact.path], entry.date.isoformat(),
-                                          (entry.date - today).days, entry.text))
-    planned.sort(key=lambda p: (p.date, p.contact.name.casefold(), p.contact.path, p.text))
-    return {
-        # due_items' order already is "most urgent first" with ties by tier, name, path
-        "overdue": tuple(r for r in touch if r.days_until < 0),
-        "this_week": tuple(r for r in touch if 0 <= r.days_until <= WEEK_DAYS),
-        "coming_up": tuple(r for r in touch if r.days_until > WEEK_DAYS),
-        "birthdays_week": tuple(r for r in births if r.days_until <= WEEK_DAYS),
-        "birthdays": tuple(births),
-        "planned": tuple(planned),
-        "window_days": DUE_WINDOW_DAYS,
-        "week_days": WEEK_DAYS,
+def _review_reasons(row: ContactRow, contact: Contact) -> tuple[tuple[str, str], ...]:
+    """``(section, reason)`` for every Review.md section that lists this contact."""
+    if row.status == "archived":
+        return ()  # already let go
+    out: list[tuple[str, str]] = []
+    flags = {f.flag: f.explanation for f in row.flags}
+    if "prune-candidate" in flags:
+        out.append(("prune", flags["prune-candidate"]))
+    if "unanswered" in flags:
+        out.append(("unanswered", flags["unanswered"]))
+    one_way = [f"{name.replace('-', ' ')}: {flags[name]}" for name in ("one-way-giving", "one-way-taking")
+               if name in flags]
+    if one_way:
+        out.append(("one_way", "; ".join(one_way)))
+    if "fading" in flags:
+        out.append(("fading", flags["fading"]))
+    if "dormant" in flags and "prune-candidate" not in flags:
+        out.append(("dormant", flags["dormant"]))
+    gaps = missing_data(contact)
+    if gaps:
+        out.append(("missing", "; ".join(gaps)))
+    return tuple(out)
+
+
+@dataclasses.dataclass(slots=True)
+class _Part:
+    """One contact's share of the context: everything about it that does not depend on the
+    other contacts, computed once and reused while the contact (and ``today``, the config
+    and the pages folder) stay the same."""
+
+    contact: Contact
+    schedule: cadence.Schedule
+    quality: ContactQuality
+    network_row: NetworkRow  # what the network view aggregates
+    action: Action | None  # the next step the network view may suggest
+    row: ContactRow
+    name_key: tuple[str, str]
+    tier_key: tuple[int, str, str]
+    strongest_key: tuple[int, str, str]  # Health.md's strongest relationships: by strength, name, path
+    weakest_key: tuple[int, str, str]  # ... and weakest
+    #: kind -> due row, for the touchpoint and birthday in the 30-day window (if any)
+    due_rows: dict[str, DueRow]
+    planned: tuple[PlannedRow, ...]  # planned touchpoints in the window
+    review: tuple[tuple[str, ReviewRow], ...]  # (Review.md section, its row)
+    #: touchpoints per activity month (index into the 12 months) and per channel
+    months: tuple[tuple[int, int], ...]
+    channels: tuple[tuple[str, int], ...]
+    tiers_line: str  # this contact's line in its tier's table on Tiers.md
+    archived_line: str  # ... and in the archived table (archived contacts only)
+    #: what the relationship graph reads from the contact (names, links)
+    graph_key: tuple[Any, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Settings:
+    """What every part depends on besides its own contact."""
+
+    today: dt.date
+    config: Config
+    settings: quality.QualitySettings
+    pages_dir: str
+    horizon: dt.date  # last day of the due window
+    importance: Mapping[int, int]  # tier -> weight of its next steps
+    first_key: int  # month key (year * 12 + month - 1) of the first activity month
+    first_day: dt.date  # its first day
+
+
+def _make_part(contact: Contact, s: _Settings) -> _Part:
+    today = s.today
+    sched = cadence.schedule(contact, s.config, today)
+    q = quality.assess_contact(contact, s.config, today, s.settings, schedule=sched)
+    row = _contact_row(contact, sched, q, s.config, today, s.pages_dir)
+    due_rows = {
+        item.kind: DueRow(item.kind, row, item.date.isoformat(), item.days_until, cadence.describe(item, today),
+                          item.age)
+        for item in cadence.contact_due_items(sched, today, s.horizon)
     }
-
-
-def _activity(contacts: Sequence[Contact], today: dt.date) -> tuple[tuple[MonthCount, ...], tuple[ChannelCount, ...]]:
-    """Touchpoints per calendar month (last :data:`MONTHS`, current last) and channel mix.
-
-    One pass over every log entry; a month key is ``year * 12 + month - 1`` so no date
-    arithmetic runs per entry. Planned (future) entries do not count.
-    """
-    last_key = today.year * 12 + today.month - 1
-    first_key = last_key - MONTHS + 1
-    first_day = dt.date(first_key // 12, first_key % 12 + 1, 1)
-    per_month = [0] * MONTHS
-    channels: Counter[str] = Counter()
-    for contact in contacts:
-        for entry in contact.log:
-            d = entry.date
-            if d < first_day or d > today:
-                continue
-            per_month[d.year * 12 + d.month - 1 - first_key] += 1
-            channels[entry.channel or "unspecified"] += 1
-    months = tuple(MonthCount(f"{(first_key + i) // 12:04d}-{(first_key + i) % 12 + 1:02d}", n)
-                   for i, n in enumerate(per_month))
-    total = sum(channels.values())
-    mix = tuple(ChannelCount(name, n, n / total) for name, n in
-                sorted(channels.items(), key=lambda kv: (-kv[1], kv[0])))
-    return months, mix
+    planned: list[PlannedRow] = []
+    months: dict[int, int] = {}
+    channels: dict[str, int] = {}
+    first_key, first_day, horizon = s.first_key, s.first_day, s.horizon
+    archived = contact.status == "archived"
+    # the log is sorted by date: from the end, planned entries, then the activity window
+    for entry in reversed(contact.log):
+        d = entry.date
+        if d > today:
+            if not archived and d <= horizon:
+                planned.append(PlannedRow(row, d.isoformat(), (d - today).days, entry.text))
+            continue
+        if d < first_day:
+            break
+        i = d.year * 12 + d.month - 1 - first_key
+        months[i] = months.get(i, 0) + 1
+        channel = entry.channel or "unspecified"
+        channels[channel] = channels.get(channel, 0) + 1
+    link = cell(row.link)
+    company = cell(row.company)
+    folded = contact.name.casefold()
+    last = row.last_contact or "—"
+    return _Part(
+        contact=contact,
+        schedule=sched,
+        quality=q,
+        network_row=quality.network_row(q),
+        action=quality.contact_action(q, s.importance),
+        row=row,
+        name_key=(folded, contact.path),
+        tier_key=(contact.tier, folded, contact.path),
+        strongest_key=(-(row.strength or 0), folded, contact.path),
+        weakest_key=(row.strength or 0, folded, contact.path),
+        due_rows=due_rows,
+        planned=tuple(planned),
+        review=tuple((section, ReviewRow(row, reason)) for section, reason in _review_reasons(row, contact)),
+        months=tuple(months.items()),
+        channels=tuple(channels.items()),
+        tiers_line=f"| {link} | {company} | {cell(row.role)} | {last} | {row.next_due or '—'} | {row.status} |",
+        archived_line=f"| {link} | {row.tier} | {company} | {last} |" if archived else "",
+        graph_key=(contact.stem, contact.name, contact.aliases, contact.links),
+    )
 
 
 def _charts(
@@ -595,16 +691,18 @@ def _charts(
     return Charts(tier_chart, month_chart, channel_chart, introducer_chart)
 
 
-def _tiers(vault: Vault, rows: Sequence[ContactRow], tier_health: Mapping[int, TierHealth]) -> tuple[TierRow, ...]:
-    members: dict[int, list[ContactRow]] = {}
-    for row in rows:  # already sorted by name, path
-        if row.status != "archived":
-            members.setdefault(row.tier, []).append(row)
+def _tiers(
+    config: Config, by_name: Sequence[_Part], tier_health: Mapping[int, TierHealth]
+) -> tuple[TierRow, ...]:
+    members: dict[int, list[_Part]] = {}
+    for part in by_name:  # sorted by name, path
+        if part.row.status != "archived":
+            members.setdefault(part.row.tier, []).append(part)
     out: list[TierRow] = []
-    for key in sorted(set(vault.config.tiers) | set(members)):
-        tier = vault.config.tiers.get(key)
+    for key in sorted(set(config.tiers) | set(members)):
+        tier = config.tiers.get(key)
         people = members.get(key, [])
-        active = sum(1 for r in people if r.status == "active")
+        active = sum(1 for p in people if p.row.status == "active")
         low = tier.target_min if tier else None
         high = tier.target_max if tier else None
         status, status_text = _target_status(active, low, high)
@@ -624,7 +722,8 @@ def _tiers(vault: Vault, rows: Sequence[ContactRow], tier_health: Mapping[int, T
             overdue=health.overdue if health is not None else 0,
             on_schedule_share=health.on_schedule_share if health is not None else None,
             mean_strength=health.mean_strength if health is not None else None,
-            contacts=tuple(people),
+            contacts=tuple(p.row for p in people),
+            rows_md="\n".join(p.tiers_line for p in people),
         ))
     return tuple(out)
 
@@ -652,56 +751,142 @@ def _has_notes(notes: str) -> bool:
     return _NOTE_LINE.search(notes) is not None
 
 
-def _review(vault: Vault, rows: Sequence[ContactRow], by_path: Mapping[str, ContactRow]) -> dict[str, Any]:
-    """Prune candidates, one-way and unanswered relationships, missing data; each with a reason."""
-    sections: dict[str, list[ReviewRow]] = {"prune": [], "unanswered": [], "one_way": [], "fading": [],
-                                            "dormant": [], "missing": []}
-    for row in sorted(rows, key=_tier_key):
-        if row.status == "archived":
-            continue  # already let go
-        flags = {f.flag: f.explanation for f in row.flags}
-        if "prune-candidate" in flags:
-            sections["prune"].append(ReviewRow(row, flags["prune-candidate"]))
-        if "unanswered" in flags:
-            sections["unanswered"].append(ReviewRow(row, flags["unanswered"]))
-        one_way = [f"{name.replace('-', ' ')}: {flags[name]}" for name in ("one-way-giving", "one-way-taking")
-                   if name in flags]
-        if one_way:
-            sections["one_way"].append(ReviewRow(row, "; ".join(one_way)))
-        if "fading" in flags:
-            sections["fading"].append(ReviewRow(row, flags["fading"]))
-        if "dormant" in flags and "prune-candidate" not in flags:
-            sections["dormant"].append(ReviewRow(row, flags["dormant"]))
-    for contact in vault.contacts:
-        if contact.status == "archived":
-            continue
-        gaps = missing_data(contact)
-        if gaps:
-            sections["missing"].append(ReviewRow(by_path[contact.path], "; ".join(gaps)))
-    sections["missing"].sort(key=lambda r: _tier_key(r.contact))
+def _review(by_tier: Sequence[_Part]) -> dict[str, Any]:
+    """Prune candidates, one-way and unanswered relationships, missing data; each with a reason,
+    by tier, then name, then path."""
+    sections: dict[str, list[ReviewRow]] = {name: [] for name in _REVIEW_SECTIONS}
+    for part in by_tier:
+        for section, row in part.review:
+            sections[section].append(row)
     return {name: tuple(items) for name, items in sections.items()}
 
 
-def _network(vault: Vault, by_path: Mapping[str, ContactRow]) -> tuple[NetworkGraph, tuple[graph.Edge, ...]]:
-    """The relationship graph's summary, with contact rows instead of paths, and its edges
-    (the HTML report draws them; computing the graph twice would double the work)."""
-    # dated notes add co-mention edges once the loader provides them (Vault.notes)
-    notes = getattr(vault, "notes", ())
-    summary = graph.summarise(vault.contacts, vault.index, notes, top=DASHBOARD_LIMIT)
-    groups = tuple(
-        GroupRow(len(members), tuple(sorted((by_path[p] for p in members), key=_name_key)))
-        for members in summary.components if len(members) > 1
-    )
-    net = NetworkGraph(
-        contacts=len(summary.graph.nodes),
-        connections=len(summary.graph.edges),
-        groups=groups,
+@dataclasses.dataclass(frozen=True)
+class _GraphView:
+    """What the pages show of the relationship graph, by path (rows are looked up per build)."""
+
+    nodes: int
+    edges: tuple[graph.Edge, ...]
+    groups: tuple[tuple[str, ...], ...]  # connected groups of 2+, largest first, members by name
+    isolated: int
+    brokers: tuple[graph.Broker, ...]
+    introducers: tuple[tuple[str, int], ...]
+    approximate: bool
+
+    def to_bytes(self) -> bytes:
+        """Plain values, pickled (to come back from a child process)."""
+        return pickle.dumps((
+            self.nodes, [(e.a, e.b, e.kinds, e.weight) for e in self.edges], self.groups, self.isolated,
+            [(b.path, b.name, b.score, b.groups, b.degree, b.approximate) for b in self.brokers],
+            self.introducers, self.approximate,
+        ), protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> _GraphView:
+        """Inverse of :meth:`to_bytes` (only ever given what :meth:`to_bytes` made)."""
+        nodes, edges, groups, isolated, brokers, introducers, approximate = pickle.loads(data)
+        return cls(nodes, tuple(graph.Edge(*e) for e in edges), groups, isolated,
+                   tuple(graph.Broker(*b) for b in brokers), introducers, approximate)
+
+
+def _graph_view(
+    contacts: Sequence[Contact], index: Any, notes: Sequence[Any], cache: graph.SummaryCache | None
+) -> _GraphView:
+    summary = graph.summarise(contacts, index, notes, top=DASHBOARD_LIMIT, cache=cache)
+    names = {c.path: (c.name.casefold(), c.path) for c in contacts}
+    return _GraphView(
+        nodes=len(summary.graph.nodes),
+        edges=summary.graph.edges,
+        groups=tuple(tuple(sorted(members, key=names.__getitem__))
+                     for members in summary.components if len(members) > 1),
         isolated=sum(1 for members in summary.components if len(members) == 1),
-        brokers=tuple(BrokerRow(by_path[b.path], b.score, b.groups, b.degree) for b in summary.brokers),
-        introducers=tuple(IntroducerRow(by_path[p], n) for p, n in summary.introducers),
+        brokers=summary.brokers,
+        introducers=summary.introducers,
         approximate=summary.approximate,
     )
-    return net, summary.graph.edges
+
+
+def _network(view: _GraphView, by_path: Mapping[str, ContactRow]) -> NetworkGraph:
+    """The relationship graph's summary, with contact rows instead of paths."""
+    return NetworkGraph(
+        contacts=view.nodes,
+        connections=len(view.edges),
+        groups=tuple(GroupRow(len(members), tuple(by_path[p] for p in members)) for members in view.groups),
+        isolated=view.isolated,
+        brokers=tuple(BrokerRow(by_path[b.path], b.score, b.groups, b.degree) for b in view.brokers),
+        introducers=tuple(IntroducerRow(by_path[p], n) for p, n in view.introducers),
+        approximate=view.approximate,
+    )
+
+
+#: from this many contacts on, a first build computes the graph in a child process while
+#: this one computes the contacts' rows (both take about a third of a second at 10,000)
+PARALLEL_GRAPH_MIN = 2000
+
+
+class _Child:
+    """A computation running in a forked child process; its result comes back as bytes.
+
+    Linux only, and only in a process without other threads (forking a threaded process
+    can deadlock the child): the same rules as the loader's parallel parse, including
+    ``NETKIT_WORKERS=1`` to stay serial.
+    """
+
+    @staticmethod
+    def allowed() -> bool:
+        override = os.environ.get("NETKIT_WORKERS", "").strip()
+        cpus = int(override) if override.isdigit() else (os.cpu_count() or 1)
+        return (cpus >= 2 and sys.platform.startswith("linux") and hasattr(os, "fork")
+                and threading.active_count() == 1)
+
+    def __init__(self, work: Callable[[], bytes]) -> None:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: compute, send, leave without running any exit handler
+            try:
+                os.close(read_end)
+                try:
+                    data = b"\x01" + work()
+                except BaseException:
+                    data = b"\x00"  # the parent computes it itself
+                with os.fdopen(write_end, "wb") as out:
+                    out.write(data)
+            finally:
+                os._exit(0)
+        os.close(write_end)
+        self._pid = pid
+        self._fd: int | None = read_end
+
+    def result(self) -> bytes | None:
+        """Wait for the child; its bytes, or None when it failed."""
+        if self._fd is None:
+            return None
+        try:
+            with os.fdopen(self._fd, "rb") as source:
+                self._fd = None
+                data = source.read()
+        except OSError:
+            data = b""
+        finally:
+            self._reap()
+        return data[1:] if data[:1] == b"\x01" else None
+
+    def cancel(self) -> None:
+        """Stop the child (this process failed while it ran)."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+            try:
+                os.kill(self._pid, signal.SIGKILL)
+            except OSError:
+                pass
+            self._reap()
+
+    def _reap(self) -> None:
+        try:
+            os.waitpid(self._pid, 0)
+        except ChildProcessError:
+            pass
 
 
 def _diagnostic_rows(diags: Iterable[Diagnostic], pages_dir: str) -> tuple[DiagnosticRow, ...]:
@@ -732,68 +917,317 @@ def _headline(stats: NetworkStats, due: Mapping[str, Any], errors: int) -> str:
     return " · ".join(parts)
 
 
-def build_context(vault: Vault, today: dt.date) -> dict[str, Any]:
+_STRONGEST_FIRST = operator.attrgetter("strongest_key")
+_WEAKEST_FIRST = operator.attrgetter("weakest_key")
+
+
+class ContextBuilder:
+    """Builds the page context (:func:`build_context`), keeping what it computed per contact
+    for the next build.
+
+    A build first computes each contact's own share of the context — schedule, quality,
+    row, due and review entries, activity counts, its pre-formatted table lines — and then
+    the parts that span contacts: the sorted lists, the network aggregates and the
+    relationship graph. Between builds the builder keeps every contact's share, reused
+    while the contact is the same object (or an equal one) and ``today``, the config and
+    the pages folder are unchanged; and the graph summary, reused while no contact was
+    added, removed, renamed or relinked. So ``netkit watch``, which keeps one builder, pays
+    after an edit for the edited contacts plus the aggregation over the precomputed rows,
+    not for the whole vault. A builder used once (``netkit index``) costs the same as
+    computing everything directly.
+
+    The result is exactly :func:`build_context`'s, whatever the history of the builder.
+    Not thread-safe: one build at a time.
+    """
+
+    def __init__(self) -> None:
+        self._settings: _Settings | None = None
+        self._parts: dict[str, _Part] = {}
+        self._month_totals: list[int] = [0] * MONTHS
+        self._channel_totals: dict[str, int] = {}
+        self._by_name: list[str] | None = None  # paths by name, then path
+        self._by_tier: list[str] | None = None  # paths by tier, then name, then path
+        self._graph_cache = graph.SummaryCache()
+        self._graph: _GraphView | None = None
+        #: path -> what the graph read from that contact when it was last summarised
+        self._graph_keys: dict[str, tuple[Any, ...]] = {}
+        self._graph_notes: tuple[Any, ...] | None = None
+        self._diagnostics: tuple[tuple[Diagnostic, ...], str, tuple[DiagnosticRow, ...],
+                                 tuple[DiagnosticRow, ...]] | None = None
+        #: contacts whose share was (re)computed by the last build (for tests and timings)
+        self.recomputed = 0
+
+    def _settings_for(self, vault: Vault, today: dt.date) -> _Settings:
+        config = vault.config
+        pages_dir = pages_rel_dir(config.pages)
+        old = self._settings
+        if (old is not None and old.today == today and old.pages_dir == pages_dir
+                and (old.config is config or old.config == config)):
+            return old
+        last_key = today.year * 12 + today.month - 1
+        first_key = last_key - MONTHS + 1
+        fresh = _Settings(
+            today=today,
+            config=config,
+            settings=quality.quality_settings(config),
+            pages_dir=pages_dir,
+            horizon=cadence.due_horizon(today, DUE_WINDOW_DAYS),
+            importance=quality.tier_importance(config),
+            first_key=first_key,
+            first_day=dt.date(first_key // 12, first_key % 12 + 1, 1),
+        )
+        # every contact's share depends on these: start over
+        self._parts = {}
+        self._month_totals = [0] * MONTHS
+        self._channel_totals = {}
+        self._by_name = self._by_tier = None
+        self._settings = fresh
+        return fresh
+
+    def _update_parts(self, vault: Vault, s: _Settings) -> tuple[list[_Part], bool]:
+        """Every contact's share, in the vault's order; and whether the graph may have changed."""
+        old = self._parts
+        graph_keys = self._graph_keys
+        parts: dict[str, _Part] = {}
+        ordered: list[_Part] = []
+        graph_dirty = False
+        names_dirty = tiers_dirty = False
+        recomputed = 0
+        months, channels = self._month_totals, self._channel_totals
+        for contact in vault.contacts:
+            path = contact.path
+            part = old.get(path)
+            if part is None or (part.contact is not contact and part.contact != contact):
+                fresh = _make_part(contact, s)
+                recomputed += 1
+                if part is None:
+                    names_dirty = tiers_dirty = True
+                else:
+                    names_dirty = names_dirty or part.name_key != fresh.name_key
+                    tiers_dirty = tiers_dirty or part.tier_key != fresh.tier_key
+                    _count(months, channels, part, -1)
+                _count(months, channels, fresh, 1)
+                if graph_keys.get(path) != fresh.graph_key:
+                    graph_keys[path] = fresh.graph_key
+                    graph_dirty = True
+                part = fresh
+            parts[path] = part
+            ordered.append(part)
+        if len(parts) != len(old) or recomputed:
+            for path, part in old.items():
+                if path not in parts:  # a contact that is gone
+                    _count(months, channels, part, -1)
+                    names_dirty = tiers_dirty = True
+        if len(graph_keys) != len(parts):
+            for path in [p for p in graph_keys if p not in parts]:
+                del graph_keys[path]
+            graph_dirty = True
+        if names_dirty:
+            self._by_name = None
+        if tiers_dirty or names_dirty:
+            self._by_tier = None
+        self._parts = parts
+        self.recomputed = recomputed
+        return ordered, graph_dirty
+
+    def build(self, vault: Vault, today: dt.date) -> dict[str, Any]:
+        """The context of :func:`build_context` for ``vault`` as of ``today``."""
+        # tens of thousands of long-lived objects and no reference cycles: with the cyclic
+        # collector on, its young generations are traversed again and again (a third of
+        # the time at 10,000 contacts). Refcounting frees everything as before.
+        with _gc_paused():
+            return self._build(vault, today)
+
+    def _build(self, vault: Vault, today: dt.date) -> dict[str, Any]:
+        notes = tuple(getattr(vault, "notes", ()))
+        child: _Child | None = None
+        if self._graph is None and len(vault.contacts) >= PARALLEL_GRAPH_MIN and _Child.allowed():
+            # nothing to reuse: the graph (the other half of the work) runs alongside
+            contacts, index = vault.contacts, vault.index
+            child = _Child(lambda: _graph_view(contacts, index, notes, None).to_bytes())
+        try:
+            return self._build_with(vault, today, notes, child)
+        finally:
+            if child is not None:
+                child.cancel()  # only does something when the build failed
+
+    def _build_with(
+        self, vault: Vault, today: dt.date, notes: tuple[Any, ...], child: _Child | None
+    ) -> dict[str, Any]:
+        s = self._settings_for(vault, today)
+        pages_dir = s.pages_dir
+        ordered, graph_dirty = self._update_parts(vault, s)
+        parts = self._parts
+        # one call each, fed with the contacts' precomputed results: only what spans
+        # contacts (the network view, the urgency order) is computed here
+        report = quality.assess(vault.contacts, s.config, today, s.settings,
+                                results=tuple(p.quality for p in ordered),
+                                rows=[p.network_row for p in ordered],
+                                contact_actions=[p.action for p in ordered])
+        stats = report.network.stats
+        by_path = {path: part.row for path, part in parts.items()}
+
+        if self._by_name is None:
+            self._by_name = [p.row.path for p in sorted(ordered, key=lambda p: p.name_key)]
+        if self._by_tier is None:
+            self._by_tier = [p.row.path for p in sorted(ordered, key=lambda p: p.tier_key)]
+        by_name = [parts[path] for path in self._by_name]
+        by_tier = [parts[path] for path in self._by_tier]
+        rows = tuple(p.row for p in by_name)
+
+        # the contacts with something due (each part knows): their items, in urgency order
+        due_parts = [p for p in ordered if p.due_rows]
+        items = cadence.due_items([p.contact for p in due_parts], s.config, today, DUE_WINDOW_DAYS,
+                                  schedules={p.contact.path: p.schedule for p in due_parts})
+        due = _due([parts[item.contact.path].due_rows[item.kind] for item in items], ordered)
+        tiers = _tiers(s.config, by_name, {t.tier: t for t in stats.tiers})
+        months, mix = self._activity(s)
+
+        if child is not None:
+            data = child.result()
+            if data is not None:  # else (the child failed) it is computed here
+                self._graph = _GraphView.from_bytes(data)
+                self._graph_notes = notes
+                graph_dirty = False  # computed from these very contacts
+        if graph_dirty or self._graph is None or notes != self._graph_notes:
+            self._graph = _graph_view(vault.contacts, vault.index, notes, self._graph_cache)
+            self._graph_notes = notes
+        net = _network(self._graph, by_path)
+        errors, warnings = self._diagnostic_rows(vault, pages_dir)
+
+        # by strength, then name, then path (sort keys made once per contact, in its part)
+        active = [p for p in by_name if p.row.status == "active" and p.row.strength is not None]
+        strongest = [p.row for p in heapq.nsmallest(HEALTH_LIMIT, active, key=_STRONGEST_FIRST)]
+        # a small network would list the same people twice
+        shown_strong = {r.path for r in strongest}
+        weakest = [p.row for p in heapq.nsmallest(2 * HEALTH_LIMIT, active, key=_WEAKEST_FIRST)
+                   if p.row.path not in shown_strong][:HEALTH_LIMIT]
+        return {
+            "today": today.isoformat(),
+            "pages_dir": pages_dir,
+            "pages": tuple(p.stem for p in PAGES),
+            "limits": Limits(),
+            "counts": {
+                "contacts": len(rows),
+                "files": vault.files,
+                "errors": len(errors),
+                "warnings": len(warnings),
+                # every contact has a result: the network view counted them already
+                "active": stats.active,
+                "paused": stats.paused,
+                "archived": stats.archived,
+            },
+            "headline": _headline(stats, due, len(errors)),
+            "contacts": rows,
+            "tiers": tiers,
+            "archived": tuple(r for r in rows if r.status == "archived"),
+            # the archived table of Tiers.md, pre-formatted like each tier's `rows_md`
+            "archived_md": "\n".join(p.archived_line for p in by_name if p.archived_line),
+            "due": due,
+            "network": stats,
+            "findings": report.network.findings,
+            "actions": tuple(ActionRow(a.text, a.kind, by_path.get(a.path) if a.path else None)
+                             for a in report.network.actions),
+            "quality": report,
+            "strongest": tuple(strongest),
+            "weakest": tuple(weakest),
+            "review": _review(by_tier),
+            "activity": months,
+            "channels": mix,
+            "graph": net,
+            # every edge of that graph (graph.Edge: `a`, `b` paths, `kinds`, `weight`), sorted
+            "graph_edges": self._graph.edges,
+            "charts": _charts(tiers, months, mix, net),
+            "errors": errors,
+            "warnings": warnings,
+        }
+
+    def _activity(self, s: _Settings) -> tuple[tuple[MonthCount, ...], tuple[ChannelCount, ...]]:
+        """Touchpoints per calendar month (last :data:`MONTHS`, current last) and channel mix,
+        from the running totals of every contact's counts. Planned (future) entries do not count."""
+        first_key = s.first_key
+        months = tuple(MonthCount(f"{(first_key + i) // 12:04d}-{(first_key + i) % 12 + 1:02d}", n)
+                       for i, n in enumerate(self._month_totals))
+        channels = self._channel_totals
+        total = sum(channels.values())
+        mix = tuple(ChannelCount(name, n, n / total) for name, n in
+                    sorted(channels.items(), key=lambda kv: (-kv[1], kv[0])))
+        return months, mix
+
+    def _diagnostic_rows(
+        self, vault: Vault, pages_dir: str
+    ) -> tuple[tuple[DiagnosticRow, ...], tuple[DiagnosticRow, ...]]:
+        diags = vault.diagnostics
+        cached = self._diagnostics
+        if cached is not None and cached[1] == pages_dir and (cached[0] is diags or cached[0] == diags):
+            return cached[2], cached[3]
+        errors = _diagnostic_rows(vault.errors, pages_dir)
+        warnings = _diagnostic_rows(vault.warnings, pages_dir)
+        self._diagnostics = (diags, pages_dir, errors, warnings)
+        return errors, warnings
+
+
+def _due(due_rows: Sequence[DueRow], parts: Sequence[_Part]) -> dict[str, Any]:
+    """Due lists for the Dashboard and Due.md, from rows in :func:`cadence.due_items`' order."""
+    touch = [r for r in due_rows if r.kind == "touchpoint"]
+    births = [r for r in due_rows if r.kind == "birthday"]
+    planned = [p for part in parts for p in part.planned]
+    planned.sort(key=lambda p: (p.date, p.contact.name.casefold(), p.contact.path, p.text))
+    return {
+        # due_items' order already is "most urgent first" with ties by tier, name, path
+        "overdue": tuple(r for r in touch if r.days_until < 0),
+        "this_week": tuple(r for r in touch if 0 <= r.days_until <= WEEK_DAYS),
+        "coming_up": tuple(r for r in touch if r.days_until > WEEK_DAYS),
+        "birthdays_week": tuple(r for r in births if r.days_until <= WEEK_DAYS),
+        "birthdays": tuple(births),
+        "planned": tuple(planned),
+        "window_days": DUE_WINDOW_DAYS,
+        "week_days": WEEK_DAYS,
+    }
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (computing and rendering the pages of a large vault
+    makes many objects and no cycles; refcounting still frees everything).
+
+    On resuming, the objects made meanwhile go straight to the oldest generation (a freeze
+    and unfreeze moves them without looking at them): otherwise the first allocation after
+    ``gc.enable()`` would traverse all of them at once, 80 ms after a 10,000-contact build.
+    They are still collected, by the next full collection, should any be cyclic garbage.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            if gc.get_freeze_count() == 0:  # nobody froze objects on purpose: safe to unfreeze
+                gc.freeze()
+                gc.unfreeze()
+            gc.enable()
+
+
+def _count(months: list[int], channels: dict[str, int], part: _Part, sign: int) -> None:
+    """Add (``sign`` 1) or take away (-1) one contact's activity from the running totals."""
+    for i, n in part.months:
+        months[i] += sign * n
+    for name, n in part.channels:
+        left = channels.get(name, 0) + sign * n
+        if left:
+            channels[name] = left
+        else:
+            del channels[name]  # the mix lists channels that were used, only
+
+
+def build_context(vault: Vault, today: dt.date, *, builder: ContextBuilder | None = None) -> dict[str, Any]:
     """Everything the pages show, computed once (documented in ``docs/pages.md``).
 
     The same dict feeds every page template and the HTML report: templates only format.
+    ``builder`` keeps per-contact results between calls (``netkit watch``); the result is
+    the same with or without one.
     """
-    pages_dir = pages_rel_dir(vault.config.pages)
-    report = quality.assess(vault.contacts, vault.config, today)
-    stats = report.network.stats
-    by_quality = {q.contact.path: q for q in report.contacts}
-    items, schedules = _schedules(vault, today)
-    by_path: dict[str, ContactRow] = {
-        c.path: _contact_row(c, schedules[c.path], by_quality.get(c.path), vault, today, pages_dir)
-        for c in vault.contacts
-    }
-    rows = tuple(sorted(by_path.values(), key=_name_key))
-    due = _due(vault, items, by_path, today)
-    tiers = _tiers(vault, rows, {t.tier: t for t in stats.tiers})
-    months, mix = _activity(vault.contacts, today)
-    net, edges = _network(vault, by_path)
-    errors = _diagnostic_rows(vault.errors, pages_dir)
-    warnings = _diagnostic_rows(vault.warnings, pages_dir)
-    active = [r for r in rows if r.status == "active" and r.strength is not None]
-    strongest = sorted(active, key=lambda r: (-(r.strength or 0), r.name.casefold(), r.path))
-    weakest = sorted(active, key=lambda r: (r.strength or 0, r.name.casefold(), r.path))
-    shown_strong = {r.path for r in strongest[:HEALTH_LIMIT]}
-    return {
-        "today": today.isoformat(),
-        "pages_dir": pages_dir,
-        "pages": tuple(p.stem for p in PAGES),
-        "limits": Limits(),
-        "counts": {
-            "contacts": len(rows),
-            "files": vault.files,
-            "errors": len(errors),
-            "warnings": len(warnings),
-            "active": sum(1 for r in rows if r.status == "active"),
-            "paused": sum(1 for r in rows if r.status == "paused"),
-            "archived": sum(1 for r in rows if r.status == "archived"),
-        },
-        "headline": _headline(stats, due, len(errors)),
-        "contacts": rows,
-        "tiers": tiers,
-        "archived": tuple(r for r in rows if r.status == "archived"),
-        "due": due,
-        "network": stats,
-        "findings": report.network.findings,
-        "actions": tuple(ActionRow(a.text, a.kind, by_path.get(a.path) if a.path else None)
-                         for a in report.network.actions),
-        "quality": report,
-        "strongest": tuple(strongest[:HEALTH_LIMIT]),
-        # a small network would list the same people twice
-        "weakest": tuple(r for r in weakest if r.path not in shown_strong)[:HEALTH_LIMIT],
-        "review": _review(vault, rows, by_path),
-        "activity": months,
-        "channels": mix,
-        "graph": net,
-        # every edge of that graph (graph.Edge: `a`, `b` paths, `kinds`, `weight`), sorted
-        "graph_edges": edges,
-        "charts": _charts(tiers, months, mix, net),
-        "errors": errors,
-        "warnings": warnings,
-    }
+    return (builder or ContextBuilder()).build(vault, today)
 
 
 # ================================================================== render and write
@@ -818,16 +1252,19 @@ def render_pages(
     """Render every page; a failing template is a diagnostic and its page is left out."""
     rendered: dict[str, str] = {}
     diags: list[Diagnostic] = []
-    for page in pages:
-        text, problems = renderer.render(page.template, {**context, "page": page})
-        diags.extend(problems)
-        if text is not None:
-            rendered[page.filename] = finish_page(text)
+    with _gc_paused():
+        for page in pages:
+            text, problems = renderer.render(page.template, {**context, "page": page})
+            diags.extend(problems)
+            if text is not None:
+                rendered[page.filename] = finish_page(text)
     return rendered, diags
 
 
 def new_renderer(root: Path | None, pages_dir: str = "pages") -> Renderer:
     """A :class:`Renderer` with the page filters; vault overrides come from ``root``."""
+    from netkit.templating import Renderer
+
     return Renderer(root, filters=make_filters(pages_dir))
 
 

@@ -300,6 +300,12 @@ class IndexSession:
     keeps its last good version, with the file's diagnostics still reported, until the file
     is valid again.
 
+    Rendering is incremental too: a :class:`netkit.pipeline.Reuse` kept between rebuilds
+    holds every contact's share of the pages (schedule, quality, rows), recomputed only for
+    the contacts that changed, the relationship graph's summary (recomputed only when a
+    name or a link changed) and the compiled templates. The vault lock is taken for the page
+    writes only.
+
     The cache file (``.netkit/cache``) is refreshed by :meth:`idle`, which the watcher calls
     once things are quiet and when it stops — not on every rebuild, where rewriting the
     cache of a large vault would add its cost to every save's latency.
@@ -315,6 +321,9 @@ class IndexSession:
         self._kept: dict[str, Contact] = {}
         self._rendered_today: dt.date | None = None
         self._page_diags: tuple[Diagnostic, ...] = ()  # template / page-write problems
+        #: per-contact results and compiled templates, carried from one rebuild to the next
+        #: (a pipeline.Reuse, made on the first rebuild: the pipeline is imported only then)
+        self._reuse: Any = None
 
     @property
     def vault(self) -> loader.Vault | None:
@@ -342,11 +351,16 @@ class IndexSession:
             # change, and computing them is most of a rebuild's cost on a large vault
             written: tuple[str, ...] = ()
         else:
-            # the lock keeps our page writes apart from `netkit index` run by hand meanwhile
-            with fileio.VaultLock(self.root, wait=self.lock_wait):
-                locked = time.perf_counter()
-                result = pipeline.run_index(self.root, today, vault=self._vault)
-            timings["lock"] = locked - reloaded
+            if self._reuse is None:
+                self._reuse = pipeline.Reuse()
+            elif full:
+                self._reuse.forget_templates()  # a template or netkit.yaml changed
+            # the lock keeps our page writes apart from `netkit index` run by hand meanwhile;
+            # run_index holds it for the writes only, and keeps every contact's share of
+            # the pages (and the compiled templates) for the next rebuild
+            result = pipeline.run_index(self.root, today, vault=self._vault, reuse=self._reuse,
+                                        lock_wait=self.lock_wait)
+            timings["lock"] = result.lock_seconds
             timings.update((k, v) for k, v in result.timings.items() if k != "load")
             known = set(self._vault.diagnostics)
             self._page_diags = tuple(d for d in result.diagnostics if d not in known)

@@ -318,7 +318,7 @@ def test_page_file_names_must_be_slugs(tmp_path: Path) -> None:
 
 
 def test_run_index_reports_timings_and_reuses_a_given_vault(fixture_vault: Path) -> None:
-    vault = loader.load_vault(fixture_vault)
+    vault = loader.with_notes_and_links(loader.load_vault(fixture_vault))
     result = run_index(fixture_vault, TODAY, vault=vault)
     assert result.vault is vault
     assert set(result.timings) == {"load", "compute", "render", "write"} and result.timings["load"] == 0.0

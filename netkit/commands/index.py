@@ -66,15 +66,16 @@ def command(as_json: bool) -> None:
     Exit 1 when the vault has errors (pages still cover the valid contacts) or a page could
     not be rendered or written.
     """
-    from netkit import fileio, pipeline
+    from netkit import pipeline
 
     today = _common.today()
     started = time.perf_counter()
     vault = _common.load(progress=not as_json, save_cache=True)
     load_seconds = time.perf_counter() - started
-    # pages are written under the vault lock, like every other write to the vault
-    with fileio.VaultLock(vault.root, wait=10.0):
-        result = pipeline.run_index(vault.root, today, vault=vault)
+    # pages are written under the vault lock, like every other write to the vault; it is
+    # held for the writes only, so a long computation never blocks `netkit log`.
+    # remember=True: an index with nothing changed since the last one renders nothing
+    result = pipeline.run_index(vault.root, today, vault=vault, lock_wait=10.0, remember=True)
     result = _with_load_time(result, load_seconds)
     if as_json:
         _common.json_dump(to_json(result))

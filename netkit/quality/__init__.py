@@ -15,12 +15,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from netkit.model import Config, Contact
-from netkit.quality.advice import Action, Finding, actions, findings
-from netkit.quality.network import NetworkStats, measure_network
+from netkit.quality.advice import (
+    Action,
+    Finding,
+    actions,
+    contact_action,
+    findings,
+    tier_importance,
+)
+from netkit.quality.network import NetworkRow, NetworkStats, measure_network, network_row
 from netkit.quality.relationship import (
     FLAGS,
     ContactQuality,
@@ -40,9 +47,10 @@ from netkit.quality.settings import (
 
 __all__ = [
     "DEFAULT_WEIGHTS", "FLAGS", "INDICATORS", "Action", "ContactQuality", "Finding", "Flag",
-    "HealthReport", "Indicators", "LogStats", "NetworkHealth", "NetworkStats", "QualitySettings",
-    "assess", "assess_contact", "parse_quality_settings", "quality_config_diagnostics",
-    "quality_settings",
+    "HealthReport", "Indicators", "LogStats", "NetworkHealth", "NetworkRow", "NetworkStats",
+    "QualitySettings", "assess", "assess_contact", "contact_action", "network_row",
+    "parse_quality_settings", "quality_config_diagnostics", "quality_settings", "report_from",
+    "tier_importance",
 ]
 
 
@@ -98,12 +106,40 @@ class HealthReport:
 
 
 def assess(
-    contacts: Iterable[Contact], config: Config, today: dt.date, settings: QualitySettings | None = None
+    contacts: Iterable[Contact], config: Config, today: dt.date, settings: QualitySettings | None = None,
+    *, results: Sequence[ContactQuality] | None = None, rows: Sequence[NetworkRow] | None = None,
+    contact_actions: Sequence[Action | None] | None = None,
 ) -> HealthReport:
-    """Assess every contact (in the given order) and the network, as of ``today``."""
+    """Assess every contact (in the given order) and the network, as of ``today``.
+
+    ``results`` are the contacts' :func:`assess_contact` results when the caller has them
+    already (same order, ``config``, ``today`` and ``settings``; the pages keep them between
+    rebuilds in ``netkit watch``): only the network view is then computed. ``rows`` and
+    ``contact_actions`` (each result's :func:`~netkit.quality.network.network_row` and
+    :func:`~netkit.quality.advice.contact_action`) save recomputing those too.
+    """
     settings = settings or quality_settings(config)
-    results = tuple(assess_contact(c, config, today, settings) for c in contacts)
-    stats = measure_network(results, config, today, settings)
-    network = NetworkHealth(stats, tuple(findings(stats, results, settings)),
-                            tuple(actions(stats, results, config)))
+    if results is None:
+        results = tuple(assess_contact(c, config, today, settings) for c in contacts)
+    return report_from(results, config, today, settings, rows=rows, contact_actions=contact_actions)
+
+
+def report_from(
+    results: Sequence[ContactQuality], config: Config, today: dt.date, settings: QualitySettings,
+    *, rows: Sequence[NetworkRow] | None = None, contact_actions: Sequence[Action | None] | None = None,
+) -> HealthReport:
+    """The report for per-contact results already computed (in the vault's order) with the
+    same ``config``, ``today`` and ``settings``: the network view is aggregated from them.
+
+    :func:`assess` is ``report_from`` over :func:`assess_contact` of every contact; callers
+    that keep per-contact results between runs (the pages in ``netkit watch``) recompute only
+    the contacts that changed, then call this (see :func:`assess` for ``rows`` and
+    ``contact_actions``).
+    """
+    results = tuple(results)
+    if rows is None:
+        rows = [network_row(q) for q in results]
+    stats = measure_network(results, config, today, settings, rows=rows)
+    network = NetworkHealth(stats, tuple(findings(stats, results, settings, rows=rows)),
+                            tuple(actions(stats, results, config, per_contact=contact_actions)))
     return HealthReport(today, settings, results, network)

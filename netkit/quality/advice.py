@@ -8,11 +8,12 @@ heuristic, documented in ``docs/quality.md``, not a statistical model.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+import heapq
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from netkit.model import Config
-from netkit.quality.network import NetworkStats
+from netkit.quality.network import NetworkRow, NetworkStats, network_row
 from netkit.quality.relationship import ContactQuality
 from netkit.quality.settings import QualitySettings
 
@@ -62,9 +63,13 @@ class Action:
 
 
 def findings(
-    stats: NetworkStats, results: Sequence[ContactQuality], settings: QualitySettings
+    stats: NetworkStats, results: Sequence[ContactQuality], settings: QualitySettings,
+    *, rows: Sequence[NetworkRow] | None = None,
 ) -> list[Finding]:
-    """Everything worth saying about the network, good news first, then warnings, then info."""
+    """Everything worth saying about the network, good news first, then warnings, then info.
+
+    ``rows``: the results' :func:`netkit.quality.network.network_row` values, if at hand.
+    """
     out: list[Finding] = []
     add = out.append
 
@@ -183,37 +188,54 @@ def findings(
         add(Finding("warning" if crowded and c.share > settings.concentration_warn else "info", "network.concentration", text))
 
     # the strongest relationships, as good news
-    strong = sorted((q for q in results if q.contact.is_active and q.strength >= 60),
-                    key=lambda q: (-q.strength, q.contact.name.casefold()))[:3]
+    if rows is None:
+        rows = [network_row(q) for q in results]
+    strong = heapq.nsmallest(3, (r for r in rows if r.active and r.strength >= 60),
+                             key=lambda r: (-r.strength, r.name.casefold()))
     if strong:
         add(Finding("good", "network.strongest",
-                    "strongest: " + ", ".join(f"{q.contact.name} ({q.strength:.0f})" for q in strong)))
+                    "strongest: " + ", ".join(f"{r.name} ({r.strength:.0f})" for r in strong)))
 
     rank = {"good": 0, "warning": 1, "info": 2}
     return sorted(out, key=lambda f: rank[f.severity])
 
 
 def actions(
-    stats: NetworkStats, results: Sequence[ContactQuality], config: Config, *, limit: int = MAX_ACTIONS
+    stats: NetworkStats, results: Sequence[ContactQuality], config: Config, *, limit: int = MAX_ACTIONS,
+    per_contact: Sequence[Action | None] | None = None,
 ) -> list[Action]:
-    """The steps that would help most: at most one per person, highest priority first."""
-    importance = _importance(config)
-    out: list[Action] = []
-    for q in results:
-        if q.contact.is_active:
-            action = _contact_action(q, importance.get(q.contact.tier, 1))
-            if action is not None:
-                out.append(action)
-    network = _network_actions(stats)
-    out.extend(network)
-    out.sort(key=lambda a: (-a.priority, -a.tiebreak, a.text))
-    top = out[:limit]
+    """The steps that would help most: at most one per person, highest priority first.
+
+    ``per_contact``: each result's :func:`contact_action`, in the same order, if at hand.
+    """
+    if per_contact is None:
+        importance = tier_importance(config)
+        per_contact = [contact_action(q, importance) for q in results]
+    candidates = [a for a in per_contact if a is not None]
+    network = sorted(_network_actions(stats), key=_action_key)
+    # the first `limit` of every action sorted (stable: contacts in the given order, then the
+    # network's) without sorting thousands of contact actions: the best `limit` contact
+    # actions (nsmallest is a stable sort cut short) merged with the few network ones
+    top = sorted([*heapq.nsmallest(max(limit, 0), candidates, key=_action_key), *network],
+                 key=_action_key)[:limit]
     # a structural problem (a warning-level network action) always gets a slot, even when
     # many overdue inner-circle contacts outrank it
-    structural = [a for a in out if a.name is None and a.priority >= STRUCTURAL_PRIORITY]
+    structural = [a for a in network if a.name is None and a.priority >= STRUCTURAL_PRIORITY]
     if structural and not any(a.name is None for a in top) and len(top) == limit:
         top[-1] = structural[0]
     return top
+
+
+def _action_key(a: Action) -> tuple[float, float, str]:
+    return (-a.priority, -a.tiebreak, a.text)
+
+
+def contact_action(q: ContactQuality, importance: Mapping[int, int]) -> Action | None:
+    """The step :func:`actions` would suggest for this relationship (None: none, or not
+    active); ``importance`` is :func:`tier_importance` of the config."""
+    if not q.flags or not q.contact.is_active:
+        return None  # every suggestion answers a flag, and only active contacts get one
+    return _contact_action(q, importance.get(q.contact.tier, 1))
 
 
 def _contact_action(q: ContactQuality, importance: int) -> Action | None:
@@ -283,7 +305,7 @@ def _network_actions(stats: NetworkStats) -> list[Action]:
     return out
 
 
-def _importance(config: Config) -> dict[int, int]:
+def tier_importance(config: Config) -> dict[int, int]:
     """Tier 1 of 3 weighs 3, tier 3 weighs 1: lower tier numbers are the closer relationships."""
     keys = sorted(config.tiers)
     return {key: len(keys) - i for i, key in enumerate(keys)}

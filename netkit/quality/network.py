@@ -12,10 +12,11 @@ import dataclasses
 import datetime as dt
 import heapq
 import math
+import operator
 import statistics
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from netkit.model import Config
 from netkit.quality.relationship import WINDOW_DAYS, ContactQuality
@@ -302,63 +303,117 @@ class NetworkStats:
         }
 
 
+_ONE_WAY = frozenset({"one-way-giving", "one-way-taking"})
+
+
 def is_on_schedule(q: ContactQuality) -> bool:
     """Touched at least once and not overdue (a planned touchpoint counts as on schedule)."""
     return q.stats.contacted and not q.has("overdue")
 
 
-def measure_network(
-    results: Sequence[ContactQuality], config: Config, today: dt.date, settings: QualitySettings
-) -> NetworkStats:
-    """Aggregate the per-contact results of *all* contacts; only active ones are counted."""
-    active = [q for q in results if q.contact.is_active]
-    statuses = Counter(q.contact.status for q in results)
+class NetworkRow(NamedTuple):
+    """What :func:`measure_network` reads from one contact's result, in one flat tuple.
 
-    layer_counts = [0] * len(LAYERS)
-    tier_rows: dict[int, list[ContactQuality]] = {}
-    by_me = by_them = gave = got = with_data = one_way = 0
+    Aggregating 10,000 of these is several times faster than reading the same values from
+    10,000 results (four objects each, scattered in memory); ``netkit watch`` keeps them
+    between rebuilds with the results (:func:`network_row`).
+    """
+
+    active: bool
+    status: str
+    tier: int
+    name: str
+    contacted: bool
+    in_window: int
+    by_me: int
+    by_them: int
+    gave: int
+    got: int
+    reciprocity: float | None
+    one_way: bool  # flagged one-way-giving or one-way-taking
+    inbound_recent: int
+    received_recent: int
+    dimensions: tuple[str | None, ...]  # the contact's values of DIMENSIONS (None: unset or blank)
+    met: int | None  # date ordinal
+    strength: float
+    scheduled: bool  # the cadence is known
+    overdue: bool  # flagged overdue
+    days_until: int | None
+
+
+_DIMENSION_VALUES = operator.attrgetter(*DIMENSIONS)
+
+
+def network_row(q: ContactQuality) -> NetworkRow:
+    """The values of ``q`` that the network view aggregates."""
+    c = q.contact
+    s = q.stats
+    names = {f.flag for f in q.flags}
+    return NetworkRow(
+        c.is_active, c.status, c.tier, c.name, s.contacted, s.in_window, s.by_me, s.by_them, s.gave, s.got,
+        q.indicators.reciprocity, not names.isdisjoint(_ONE_WAY), s.inbound_recent, s.received_recent,
+        tuple(v if isinstance(v, str) and v.strip() else None for v in _DIMENSION_VALUES(c)),
+        c.met.toordinal() if c.met is not None else None, q.strength,
+        q.cadence_days is not None, "overdue" in names, q.days_until,
+    )
+
+
+def measure_network(
+    results: Sequence[ContactQuality], config: Config, today: dt.date, settings: QualitySettings,
+    *, rows: Sequence[NetworkRow] | None = None,
+) -> NetworkStats:
+    """Aggregate the per-contact results of *all* contacts; only active ones are counted.
+
+    ``rows`` are the results' :func:`network_row` values, in the same order, when the caller
+    keeps them (the pages do); otherwise they are made here.
+    """
+    if rows is None:
+        rows = [network_row(q) for q in results]
+    # column by column (list comprehensions and builtins run in C): this runs over every
+    # contact on each rebuild of the pages, 10,000 of them in a large vault
+    active = [r for r in rows if r.active]
+    statuses = Counter([r.status for r in rows])
+    never = [r.contacted for r in active].count(False)
+    in_window = [r.in_window for r in active]
+    layer_counts = [sum(1 for n in in_window if n >= per_year) for _size, _name, per_year in LAYERS]
+    tier_rows: dict[int, list[NetworkRow]] = {}
+    for r in active:
+        members = tier_rows.get(r.tier)
+        if members is None:
+            tier_rows[r.tier] = [r]
+        else:
+            members.append(r)
+    by_me = sum([r.by_me for r in active])
+    by_them = sum([r.by_them for r in active])
+    gave = sum([r.gave for r in active])
+    got = sum([r.got for r in active])
+    with_reciprocity = [r for r in active if r.reciprocity is not None]
+    with_data = len(with_reciprocity)
     reciprocity_sum = 0.0
-    inbound = inbound_people = received = received_people = 0
-    never = 0
-    values: dict[str, list[str]] = {d: [] for d in DIMENSIONS}
+    for r in with_reciprocity:  # in order, one addition at a time: the same float every time
+        reciprocity_sum += r.reciprocity  # type: ignore[operator]
+    one_way = sum(1 for r in with_reciprocity if r.one_way)
+    inbound_counts = [r.inbound_recent for r in active if r.inbound_recent]
+    inbound, inbound_people = sum(inbound_counts), len(inbound_counts)
+    received_counts = [r.received_recent for r in active if r.received_recent]
+    received, received_people = sum(received_counts), len(received_counts)
+    columns = zip(*[r.dimensions for r in active], strict=True) if active else [()] * len(DIMENSIONS)
+    values: dict[str, list[str]] = {
+        dim: [v for v in column if v is not None]
+        for dim, column in zip(DIMENSIONS, columns, strict=True)
+    }
     weeks = settings.growth_weeks
     weekly = [0] * weeks
     t = today.toordinal()
-    for q in active:
-        s = q.stats
-        if not s.contacted:
-            never += 1
-        for i, (_size, _name, per_year) in enumerate(LAYERS):
-            if s.in_window >= per_year:
-                layer_counts[i] += 1
-        tier_rows.setdefault(q.contact.tier, []).append(q)
-        by_me += s.by_me
-        by_them += s.by_them
-        gave += s.gave
-        got += s.got
-        if q.indicators.reciprocity is not None:
-            with_data += 1
-            reciprocity_sum += q.indicators.reciprocity
-            if q.has("one-way-giving") or q.has("one-way-taking"):
-                one_way += 1
-        inbound += s.inbound_recent
-        inbound_people += s.inbound_recent > 0
-        received += s.received_recent
-        received_people += s.received_recent > 0
-        for dim in DIMENSIONS:
-            value = getattr(q.contact, dim)
-            if isinstance(value, str) and value.strip():
-                values[dim].append(value)
-        met = q.contact.met
-        if met is not None:
-            age = t - met.toordinal()
-            if 0 <= age < 7 * weeks:  # a `met:` in the future is not a new contact yet
-                weekly[weeks - 1 - age // 7] += 1
+    for met in [r.met for r in active if r.met is not None]:
+        age = t - met
+        if 0 <= age < 7 * weeks:  # a `met:` in the future is not a new contact yet
+            weekly[weeks - 1 - age // 7] += 1
 
     tiers = _tiers(tier_rows, config)
     scheduled = sum(t.scheduled for t in tiers)
     on_schedule = sum(t.on_schedule for t in tiers)
-    mean_strength = statistics.fmean(q.strength for q in active) if active else None
+    mean_strength = statistics.fmean([r.strength for r in active]) if active else None
     reciprocity = Reciprocity(by_me, by_them, gave, got, with_data, one_way,
                               reciprocity_sum / with_data if with_data else None)
     diversity = tuple(_diversity(dim, values[dim], settings) for dim in DIMENSIONS)
@@ -371,7 +426,7 @@ def measure_network(
         "diversity": _mean([d.evenness for d in diversity if d.judged and d.evenness is not None]),
     }
     return NetworkStats(
-        contacts=len(results),
+        contacts=len(rows),
         active=len(active),
         paused=statuses.get("paused", 0),
         archived=statuses.get("archived", 0),
@@ -437,13 +492,13 @@ def _diversity(dimension: str, raw: list[str], settings: QualitySettings) -> Div
     return Diversity(dimension, known, len(keys), even, dominant, share, homogeneous, judged)
 
 
-def _tiers(rows: dict[int, list[ContactQuality]], config: Config) -> tuple[TierHealth, ...]:
+def _tiers(rows: dict[int, list[NetworkRow]], config: Config) -> tuple[TierHealth, ...]:
     out: list[TierHealth] = []
     for key in sorted(set(config.tiers) | set(rows)):
         members = rows.get(key, [])
         tier = config.tiers.get(key)
-        scheduled = [q for q in members if q.cadence_days is not None]
-        late = [-q.days_until for q in scheduled if q.has("overdue") and q.days_until is not None]
+        scheduled = [r for r in members if r.scheduled]
+        late = [-r.days_until for r in scheduled if r.overdue and r.days_until is not None]
         out.append(TierHealth(
             tier=key,
             label=tier.label if tier else f"Tier {key}",
@@ -451,21 +506,21 @@ def _tiers(rows: dict[int, list[ContactQuality]], config: Config) -> tuple[TierH
             target_min=tier.target_min if tier else None,
             target_max=tier.target_max if tier else None,
             scheduled=len(scheduled),
-            on_schedule=sum(1 for q in scheduled if is_on_schedule(q)),
+            on_schedule=sum(1 for r in scheduled if r.contacted and not r.overdue),  # is_on_schedule
             overdue=len(late),
             median_days_late=float(statistics.median(late)) if late else None,
-            mean_strength=statistics.fmean(q.strength for q in members) if members else None,
+            mean_strength=statistics.fmean([r.strength for r in members]) if members else None,
         ))
     return tuple(out)
 
 
-def _concentration(active: Sequence[ContactQuality], top: int) -> Concentration:
-    touched = [q for q in active if q.stats.in_window > 0]
-    total = sum(q.stats.in_window for q in touched)
+def _concentration(active: Sequence[NetworkRow], top: int) -> Concentration:
+    touched = [r for r in active if r.in_window > 0]
+    total = sum(r.in_window for r in touched)
     # heapq.nlargest is O(n log top): no full sort of a 10,000-contact vault
-    best = heapq.nlargest(top, touched, key=lambda q: (q.stats.in_window, q.strength))
-    return Concentration(top, total, len(touched), tuple(q.contact.name for q in best),
-                         sum(q.stats.in_window for q in best))
+    best = heapq.nlargest(top, touched, key=lambda r: (r.in_window, r.strength))
+    return Concentration(top, total, len(touched), tuple(r.name for r in best),
+                         sum(r.in_window for r in best))
 
 
 def _mean(values: list[float]) -> float | None:
@@ -476,4 +531,5 @@ def _round(value: float | None, digits: int) -> float | None:
     return None if value is None else round(value, digits)
 
 
-__all__ = ["DIMENSIONS", "LAYERS", "SCORE_WEIGHTS", "WINDOW_DAYS", "NetworkStats", "measure_network"]
+__all__ = ["DIMENSIONS", "LAYERS", "SCORE_WEIGHTS", "WINDOW_DAYS", "NetworkRow", "NetworkStats", "measure_network",
+           "network_row"]

@@ -62,6 +62,8 @@ _CHALLENGE_PREFIXES = ("challeng", "struggl", "difficult", "frustrat")
 _GOAL_PHRASES = {"want": "to", "wants": "to", "hope": "to", "hopes": "to", "hoping": "to", "plan": "to",
                  "plans": "to", "working": "on", "looking": "for"}
 _CHALLENGE_PHRASES = {"pain": "point", "need": "help", "needs": "help"}
+#: every whole word :func:`understanding` looks for (keywords and the first words of phrases)
+_KEYWORDS = frozenset(_GOAL_WORDS | _CHALLENGE_WORDS | set(_GOAL_PHRASES) | set(_CHALLENGE_PHRASES))
 #: punctuation and line breaks separate words (Markdown emphasis included: **Goals:**)
 _SEPARATORS = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\t\r\n\u2013\u2014\u2018\u2019\u201c\u201d\u2026"})
 
@@ -75,7 +77,9 @@ def understanding(notes: str) -> tuple[int, bool, bool]:
         notes = notes.lstrip().partition("\n")[2]
     text = notes.lower().translate(_SEPARATORS)
     tokens = text.split()
-    words = set(tokens)
+    # only the words the tests below look for: looking each token up is cheaper than
+    # building a set of all of them
+    words = _KEYWORDS.intersection(tokens)
     goals = (not words.isdisjoint(_GOAL_WORDS) or any(p in text for p in _GOAL_PREFIXES)
              or _has_phrase(words, tokens, _GOAL_PHRASES))
     challenges = (not words.isdisjoint(_CHALLENGE_WORDS) or any(p in text for p in _CHALLENGE_PREFIXES)
@@ -83,10 +87,15 @@ def understanding(notes: str) -> tuple[int, bool, bool]:
     return len(tokens), goals, challenges
 
 
-def _has_phrase(words: set[str], tokens: list[str], phrases: dict[str, str]) -> bool:
-    if words.isdisjoint(phrases):  # the common case: no candidate first word at all
+def _has_phrase(words: frozenset[str], tokens: list[str], phrases: dict[str, str]) -> bool:
+    candidates = words.intersection(phrases)
+    if not candidates:  # the common case: no candidate first word at all
         return False
-    return any(first in phrases and second == phrases[first] for first, second in zip(tokens, tokens[1:], strict=False))
+    # two adjacent tokens "a b" are " a b " in the tokens joined by single spaces (a token
+    # holds no space, so a match cannot straddle one): a substring search in C instead of
+    # a Python loop over every pair of words
+    joined = f" {' '.join(tokens)} "
+    return any(f" {first} {phrases[first]} " in joined for first in candidates)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -190,7 +199,10 @@ class ContactQuality:
 
     def has(self, flag: str) -> bool:
         """True when the relationship carries ``flag``."""
-        return any(f.flag == flag for f in self.flags)
+        for f in self.flags:  # noqa: SIM110 (a few at most: a loop beats a generator here)
+            if f.flag == flag:
+                return True
+        return False
 
     def explanation(self, flag: str) -> str:
         """The explanation of ``flag`` ("" when absent)."""
@@ -532,11 +544,16 @@ def flags_for(
 
 
 def assess_contact(
-    contact: Contact, config: Config, today: dt.date, settings: QualitySettings | None = None
+    contact: Contact, config: Config, today: dt.date, settings: QualitySettings | None = None,
+    *, schedule: cadence.Schedule | None = None,
 ) -> ContactQuality:
-    """Indicators, strength and flags of one relationship as of ``today``."""
+    """Indicators, strength and flags of one relationship as of ``today``.
+
+    ``schedule`` is the contact's :func:`netkit.cadence.schedule` for the same ``config``
+    and ``today``, when the caller has it already (the pages compute it once per contact).
+    """
     settings = settings or quality_settings(config)
-    sched = cadence.schedule(contact, config, today)
+    sched = schedule if schedule is not None else cadence.schedule(contact, config, today)
     stats = scan(contact, today, settings)
     cadence_days = sched.cadence_days
     indicators = indicators_for(contact, stats, cadence_days, today)
