@@ -254,6 +254,28 @@ def betweenness(
     return Betweenness({p: v * scale for p, v in scores.items()}, sampled is not None, used)
 
 
+def _shortest_paths(adj: list[list[int]], source: int) -> tuple[list[int], list[int], list[int]]:
+    """Brandes' forward pass: shortest-path counts, distances and the BFS order from ``source``."""
+    size = len(adj)
+    sigma = [0] * size
+    dist = [-1] * size
+    sigma[source] = 1
+    dist[source] = 0
+    order = [source]
+    for v in order:  # the list grows while it is walked: a BFS queue without popping
+        dv = dist[v] + 1
+        sv = sigma[v]
+        for w in adj[v]:
+            dw = dist[w]
+            if dw < 0:
+                dist[w] = dv
+                sigma[w] = sv
+                order.append(w)
+            elif dw == dv:
+                sigma[w] += sv
+    return sigma, dist, order
+
+
 def _brandes(adj: list[list[int]], sources: Iterable[int]) -> list[float]:
     """Sum of dependencies over ``sources`` (Brandes 2001) on one connected group.
 
@@ -264,22 +286,7 @@ def _brandes(adj: list[list[int]], sources: Iterable[int]) -> list[float]:
     size = len(adj)
     acc = [0.0] * size
     for s in sources:
-        sigma = [0] * size
-        dist = [-1] * size
-        sigma[s] = 1
-        dist[s] = 0
-        order = [s]
-        for v in order:  # the list grows while it is walked: a BFS queue without popping
-            dv = dist[v] + 1
-            sv = sigma[v]
-            for w in adj[v]:
-                dw = dist[w]
-                if dw < 0:
-                    dist[w] = dv
-                    sigma[w] = sv
-                    order.append(w)
-                elif dw == dv:
-                    sigma[w] += sv
+        sigma, dist, order = _shortest_paths(adj, s)
         delta = [0.0] * size
         for w in reversed(order):
             if w == s:
@@ -373,22 +380,7 @@ def _pruned_brandes(adj: list[list[int]], sources: Sequence[int]) -> list[float]
     for root in sorted(roots):
         mult = roots[root]
         r = local[root]
-        sigma = [0] * m
-        dist = [-1] * m
-        sigma[r] = 1
-        dist[r] = 0
-        order = [r]
-        for v in order:  # the list grows while it is walked: a BFS queue without popping
-            dv = dist[v] + 1
-            sv = sigma[v]
-            for w in core_adj[v]:
-                dw = dist[w]
-                if dw < 0:
-                    dist[w] = dv
-                    sigma[w] = sv
-                    order.append(w)
-                elif dw == dv:
-                    sigma[w] += sv
+        sigma, dist, order = _shortest_paths(core_adj, r)
         delta = [0.0] * m
         for w in reversed(order):
             if w == r:
