@@ -344,6 +344,12 @@ class SafeUnpickler(pickle.Unpickler):
         try:
             return _ALLOWED[(module, name)]
         except KeyError:
+            if (module, name) in _LATE_CLASSES:
+                # a fixed list of netkit's own classes whose modules are heavy to import:
+                # imported when a record refers to them (importing one registers it)
+                __import__(module)
+                if (module, name) in _ALLOWED:
+                    return _ALLOWED[(module, name)]
             raise pickle.UnpicklingError(f"the cache refers to {module}.{name}, which is not allowed") from None
 
     def persistent_load(self, pid: Any) -> Any:
@@ -748,3 +754,76 @@ def _remove_old_blob_files(folder: Path, *, keep: str | None, old: BlobSource | 
                     _unlink(folder / name)
             except OSError:
                 pass
+
+
+# ----------------------------------------------------------------------------- records
+#
+# Small derived results kept next to the index (the cross-file link layer, the briefs the
+# due list reads): one file each, ``RECORD_MAGIC | sha256(key) | crc32 | pickle``, written
+# atomically and read through the same SafeUnpickler. A record answers only for the
+# exact key it was written with; anything else (damage, another key) reads as None.
+
+RECORD_MAGIC = b"netkit record 1\n"
+#: classes outside the model that records may hold; their modules call :func:`allow_class`
+_LATE_CLASSES = frozenset({("netkit.notes", "Note")})
+_RECORD_HEADER = struct.Struct("<32sI")
+
+
+def allow_class(cls: type) -> None:
+    """Let records hold instances of ``cls`` (a frozen dataclass with init-only fields)."""
+    reduce = _reducer(cls)
+    if reduce is None:
+        raise TypeError(f"{cls.__qualname__} cannot be stored in the cache")
+    _DISPATCH[cls] = reduce
+    _ALLOWED[(cls.__module__, cls.__qualname__)] = cls
+
+
+def read_record(root: Path, name: str, key: bytes) -> Any:
+    """The value stored under ``name`` for exactly ``key``, or None."""
+    import hashlib
+
+    try:
+        with _open(root / CACHE_FOLDER / name) as fh:
+            if os.fstat(fh.fileno()).st_size > MAX_CACHE_BYTES:
+                return None
+            data = fh.read()
+    except OSError:
+        return None
+    start = len(RECORD_MAGIC) + _RECORD_HEADER.size
+    if len(data) < start or not data.startswith(RECORD_MAGIC):
+        return None
+    digest, crc = _RECORD_HEADER.unpack_from(data, len(RECORD_MAGIC))
+    body = memoryview(data)[start:]
+    if digest != hashlib.sha256(key).digest() or zlib.crc32(body) != crc:
+        return None
+    try:
+        return safe_loads(bytes(body))
+    except CacheError:
+        return None
+
+
+def write_record(root: Path, name: str, key: bytes, value: Any) -> str | None:
+    """Store ``value`` under ``name`` for ``key`` (atomically); a warning instead of raising."""
+    import hashlib
+
+    folder = root / CACHE_FOLDER
+    try:
+        if not folder.is_dir():
+            return "the cache folder does not exist"
+        real_root = os.path.realpath(root)
+        if os.path.commonpath([real_root, os.path.realpath(folder)]) != real_root:
+            return f"{CACHE_FOLDER} leads outside the vault; the cache was not written"
+        buffer = io.BytesIO()
+        _pickler(buffer).dump(value)
+        body = buffer.getvalue()
+        fd, tmp = _new_file(folder, ".contacts-", ".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(RECORD_MAGIC + _RECORD_HEADER.pack(hashlib.sha256(key).digest(), zlib.crc32(body)) + body)
+            os.replace(tmp, folder / name)
+        except BaseException:
+            _unlink(tmp)
+            raise
+    except (OSError, pickle.PicklingError) as exc:
+        return f"cannot write the cache in {CACHE_FOLDER}: {exc}"
+    return None

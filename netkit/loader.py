@@ -82,7 +82,7 @@ from netkit import cache as cache_mod
 from netkit import diagnostics as diag_mod
 from netkit.cache import Entry, LoadState
 from netkit.diagnostics import Diagnostic
-from netkit.model import Config, Contact
+from netkit.model import Config, Contact, LogEntry
 
 if TYPE_CHECKING:
     from netkit.index import ContactIndex
@@ -839,8 +839,8 @@ def _decode(root: Path, state: LoadState, rel: str, entry: Entry) -> Contact | N
     return contact
 
 
-def with_notes_and_links(vault: Vault) -> Vault:
-    """The cross-file layer on top of the per-file parse (nothing here is cached per file).
+def with_notes_and_links(vault: Vault, *, remember: bool = False) -> Vault:
+    """The cross-file layer on top of the per-file parse.
 
     * dated notes outside the contacts folders that link to a contact become touchpoints
       (``channel: note``) in that contact's log;
@@ -849,34 +849,156 @@ def with_notes_and_links(vault: Vault) -> Vault:
 
     Kept out of :func:`load_vault` so that a plain load stays lazy (contacts are decoded
     from the cache only when used); commands apply it once (it is idempotent).
-    A vault without notes costs one walk of the non-contact folders.
+
+    The layer's result (the extra diagnostics, the notes, the note touchpoints per contact)
+    depends only on every contact file's content, the notes' files, ``netkit.yaml`` and
+    netkit's code. ``remember=True`` (``index``, ``watch``) records it in
+    ``.netkit/cache/links.cache``; a later load whose inputs are the same (see
+    :func:`_layer_key`) takes it from there instead of decoding every contact, so that a
+    command needing only the diagnostics (an ``index`` with nothing to do) never decodes
+    one. The contacts themselves still come out the same, lazily.
     """
     if vault.linked:
         return vault
+    from netkit import notesfind
+
+    settings = notesfind.notes_settings(vault.config)
+    note_paths = notesfind.discover_notes(vault.root, vault.config, settings) if settings.enabled else []
+    key = _layer_key(vault, note_paths)
+    if key is not None:
+        record = cache_mod.read_record(vault.root, LAYER_FILE, key)
+        layer = _checked_layer(record)
+        if layer is not None:
+            extra, found, touchpoints = layer
+            return _with_layer(vault, extra, found, touchpoints)
+    (extra, found, touchpoints), linked = _compute_layer(vault, settings, note_paths)
+    if remember and key is not None:
+        warning = cache_mod.write_record(vault.root, LAYER_FILE, key, (extra, found, touchpoints))
+        if warning and vault.stats.warning is None:
+            vault.stats.warning = warning
+    return _with_layer(vault, extra, found, touchpoints, linked=linked)
+
+
+#: the recorded cross-file layer (see :func:`with_notes_and_links`)
+LAYER_FILE = "links.cache"
+_LAYER_VERSION = b"netkit links layer 1"
+#: modules whose code shapes the layer, beyond the loader's own (cache.KEY_MODULES)
+_LAYER_MODULES = ("links", "notes", "graph", "quality/settings", "quality/__init__")
+
+Layer = tuple[tuple[Diagnostic, ...], tuple[Any, ...], dict[str, tuple[Any, ...]]]
+
+
+def _layer_key(vault: Vault, note_paths: list[str]) -> bytes | None:
+    """What the layer is computed from, or None when it cannot be trusted on stat.
+
+    The load state's key (netkit's and Python's versions, the parsing code, netkit.yaml),
+    the layer's own code, every file's path and content hash, and every note's path and
+    stat. A note modified less than ``cache.RACY_NS`` ago is not trusted on its stat
+    (two writes within one timestamp tick): then the layer is computed and not recorded.
+    """
+    import hashlib
+
+    state = vault.state
+    if state is None:
+        return None
+    h = hashlib.sha256(_LAYER_VERSION)
+    h.update(state.key)
+    package = os.path.dirname(cache_mod.__file__)
+    for name in _LAYER_MODULES:
+        try:
+            st = os.stat(os.path.join(package, f"{name}.py"))
+        except OSError:
+            return None
+        h.update(f"{name}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    h.update("\0".join(state.entries).encode("utf-8", "surrogateescape"))
+    h.update(b"".join(e.digest for e in state.entries.values()))
+    trusted_before = time.time_ns() - cache_mod.RACY_NS
+    for rel in note_paths:
+        try:
+            st = os.stat(os.path.join(vault.root, rel))
+        except OSError:
+            return None
+        if st.st_mtime_ns >= trusted_before or st.st_ctime_ns >= trusted_before:
+            return None
+        h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n"
+                 .encode("utf-8", "surrogateescape"))
+    return h.digest()
+
+
+def _checked_layer(record: Any) -> Layer | None:
+    """A recorded layer of the expected shape, else None (a crafted record is ignored)."""
+    if type(record) is not tuple or len(record) != 3:
+        return None
+    extra, found, touchpoints = record
+    if found:
+        from netkit.notes import Note  # only when there are notes: a heavy import
+    if (
+        type(extra) is not tuple or not all(type(d) is Diagnostic for d in extra)
+        or type(found) is not tuple or not all(type(n) is Note for n in found)
+        or type(touchpoints) is not dict
+        or not all(type(k) is str and type(v) is tuple and all(type(e) is LogEntry for e in v)
+                   for k, v in touchpoints.items())
+    ):
+        return None
+    return extra, found, touchpoints
+
+
+def _compute_layer(
+    vault: Vault, settings: Any, note_paths: list[str]
+) -> tuple[Layer, tuple[tuple[Contact, ...], ContactIndex]]:
+    """The layer's result, computed from the contacts and the notes; and the contacts with
+    their note touchpoints, indexed."""
     from netkit import links as links_mod
     from netkit import notes as notes_mod
-    from netkit.index import ContactIndex
     from netkit.quality import quality_config_diagnostics
 
-    settings = notes_mod.notes_settings(vault.config)
-    note_paths = notes_mod.discover_notes(vault.root, vault.config, settings) if settings.enabled else []
-    found = [note for rel in note_paths if (note := notes_mod.read_note(vault.root, rel)) is not None]
+    found = tuple(note for rel in note_paths if (note := notes_mod.read_note(vault.root, rel)) is not None)
     contacts, index = vault.contacts, vault.index
     resolver = links_mod.LinkResolver.for_index(index)
+    touchpoints: dict[str, tuple[LogEntry, ...]] = {}
     if found:
-        touchpoints = notes_mod.note_touchpoints(found, index, resolver=resolver)
+        raw = notes_mod.note_touchpoints(found, index, resolver=resolver)
+        touchpoints = {path: tuple(entries) for path, entries in raw.items()}
         if touchpoints:
+            from netkit.index import ContactIndex
+
             contacts = tuple(notes_mod.with_note_touchpoints(contacts, touchpoints))
             index = ContactIndex(contacts)
-            resolver = links_mod.LinkResolver.for_index(index)
-    extra = [
+    extra = (
         *settings.diagnostics,
         *quality_config_diagnostics(vault.config),
         *links_mod.link_diagnostics(contacts, index, known_notes=note_paths),
-    ]
-    diags = sorted([*vault.diagnostics, *extra], key=diag_mod.sort_key) if extra else vault.diagnostics
-    return dataclasses.replace(vault, contacts=contacts, index=index, diagnostics=tuple(diags),
-                               notes=tuple(found), linked=True)
+    )
+    return (tuple(extra), found, touchpoints), (tuple(contacts), index)
+
+
+def _with_layer(
+    vault: Vault, extra: tuple[Diagnostic, ...], found: tuple[Any, ...],
+    touchpoints: dict[str, tuple[LogEntry, ...]], *,
+    linked: tuple[tuple[Contact, ...], ContactIndex] | None = None,
+) -> Vault:
+    """``vault`` with the layer applied (``linked``: its contacts, when already computed);
+    otherwise its contacts stay lazy when they were."""
+    diags = tuple(sorted([*vault.diagnostics, *extra], key=diag_mod.sort_key)) if extra else vault.diagnostics
+    values = {f.name: vault.__dict__[f.name] for f in dataclasses.fields(vault)
+              if f.name not in ("contacts", "index") and f.name in vault.__dict__}
+    values.update(diagnostics=diags, notes=found, linked=True)
+
+    def build() -> tuple[tuple[Contact, ...], ContactIndex]:
+        contacts, index = vault.contacts, vault.index
+        if touchpoints:
+            from netkit import notes as notes_mod
+            from netkit.index import ContactIndex
+
+            contacts = tuple(notes_mod.with_note_touchpoints(contacts, touchpoints))
+            index = ContactIndex(contacts)
+        return contacts, index
+
+    if linked is not None:
+        return Vault(contacts=linked[0], index=linked[1], **values)
+    if "contacts" in vault.__dict__ and not touchpoints:
+        return Vault(contacts=vault.contacts, index=vault.index, **values)
+    return Vault._lazy(build, **values)
 
 
 def _materialise(root: Path, state: LoadState) -> tuple[tuple[Contact, ...], ContactIndex]:

@@ -21,15 +21,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
-import json
-import os
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from netkit import fileio, loader, pages
+from netkit import fileio, loader, pagememo, pages
 from netkit.diagnostics import Diagnostic
 from netkit.loader import Vault
 
@@ -124,10 +121,10 @@ def run_index(
 
     folder, folder_diags = pages.pages_folder(vault.root, vault.config.pages)
     rel_dir = pages.pages_rel_dir(vault.config.pages)
-    memo: _Memory | None = None
+    memo: pagememo.Memory | None = None
     if remember and folder is not None:
-        memo = _Memory.for_vault(vault, today, folder)
-        if memo is not None and memo.still_valid():
+        memo = pagememo.Memory.for_vault(vault, today, folder)
+        if memo is not None and memo.still_valid([p.filename for p in pages.PAGES]):
             timings.update(compute=0.0, render=0.0, write=time.perf_counter() - clock)
             return IndexResult(
                 vault=vault,
@@ -180,135 +177,3 @@ def run_index(
         timings=timings,
         lock_seconds=lock_seconds,
     )
-
-
-# ====================================================================== remembered runs
-
-
-#: where a remembered run is recorded (inside the cache folder: deleting the cache forgets it)
-MEMORY_FILE = ".netkit/cache/pages.json"
-#: bump when what goes into the key changes meaning
-_MEMORY_VERSION = 1
-
-_code_fingerprint_value: bytes | None = None
-
-
-def _code_fingerprint() -> bytes:
-    """Identity of netkit's code and built-in templates (name, size and mtime of each file):
-    pages rendered by other code must be rendered again. Computed once per process."""
-    global _code_fingerprint_value
-    if _code_fingerprint_value is None:
-        package = Path(pages.__file__).resolve().parent
-        h = hashlib.sha256()
-        for dirpath, dirnames, filenames in os.walk(package):
-            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
-            for name in sorted(filenames):
-                if name.endswith((".py", ".j2")):
-                    path = os.path.join(dirpath, name)
-                    st = os.stat(path)
-                    h.update(f"{os.path.relpath(path, package)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-        _code_fingerprint_value = h.digest()
-    return _code_fingerprint_value
-
-
-def _templates_fingerprint(root: Path) -> str:
-    """The vault's template overrides: every entry of ``.netkit/templates`` with its stat."""
-    folder = root / ".netkit" / "templates"
-    try:
-        names = sorted(os.listdir(folder))
-    except OSError:
-        return "-"
-    parts = [str(os.path.islink(folder)), str(os.path.islink(folder.parent))]
-    for name in names:
-        try:
-            st = os.lstat(folder / name)
-        except OSError:
-            continue
-        parts.append(f"{name}\0{st.st_mode}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}")
-    return "\n".join(parts)
-
-
-def _page_stat(path: Path) -> list[int] | None:
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return None
-    return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_mode]
-
-
-@dataclasses.dataclass
-class _Memory:
-    """The record of a run: the key of its inputs and the stat of the pages it left."""
-
-    path: Path
-    folder: Path
-    key: str
-
-    @classmethod
-    def for_vault(cls, vault: Vault, today: dt.date, folder: Path) -> _Memory | None:
-        """None when the vault does not say what its files held (no load state)."""
-        state = vault.state
-        entries = getattr(state, "entries", None)
-        state_key = getattr(state, "key", None)
-        if not isinstance(entries, Mapping) or not isinstance(state_key, bytes):
-            return None
-        h = hashlib.sha256()
-        h.update(f"{_MEMORY_VERSION}\0{today.isoformat()}\0{folder}\0{vault.root}\0".encode())
-        h.update(_code_fingerprint())
-        h.update(state_key)  # netkit.yaml's bytes and the loader's code
-        try:
-            for rel, entry in entries.items():
-                h.update(rel.encode("utf-8", "surrogateescape"))
-                h.update(b"\0")
-                h.update(entry.digest)
-        except (AttributeError, TypeError):
-            return None
-        # everything else the pages show that is not in the files' hashes: the vault's
-        # problems (unreadable files, duplicate names, links), the dated notes, the count
-        # of files, and the template overrides
-        h.update(repr((vault.files, vault.diagnostics, getattr(vault, "notes", ()))).encode())
-        h.update(_templates_fingerprint(vault.root).encode("utf-8", "surrogateescape"))
-        return cls(vault.root / MEMORY_FILE, folder, h.hexdigest())
-
-    def _load(self) -> dict[str, Any] | None:
-        try:
-            data = json.loads(self.path.read_bytes())
-        except (OSError, ValueError):
-            return None
-        return data if isinstance(data, dict) else None
-
-    def still_valid(self) -> bool:
-        """True when the recorded run had these inputs and its pages are untouched."""
-        data = self._load()
-        if data is None or data.get("key") != self.key:
-            return False
-        recorded = data.get("pages")
-        if not isinstance(recorded, dict) or set(recorded) != {p.filename for p in pages.PAGES}:
-            return False
-        return all(_page_stat(self.folder / name) == recorded[name] for name in recorded)
-
-    def save(self, names: list[str] | None) -> None:
-        """Record this run (``names``: every page, written or unchanged), or forget the
-        previous record (None: a page failed, so the next run must render again)."""
-        if names is None:
-            try:
-                os.unlink(self.path)
-            except OSError:
-                pass
-            return
-        stats = {name: _page_stat(self.folder / name) for name in names}
-        if any(st is None for st in stats.values()):
-            return
-        data = json.dumps({"key": self.key, "pages": stats}, sort_keys=True).encode()
-        if self._load() == json.loads(data):
-            return
-        tmp = self.path.with_name(f"{fileio.TEMP_PREFIX}pages-{os.getpid()}.tmp")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(data)
-            os.replace(tmp, self.path)
-        except OSError:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass

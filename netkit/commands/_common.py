@@ -96,7 +96,7 @@ def load(*, progress: bool = False, use_cache: bool = True, save_cache: bool = F
             warning = loader.save_cache(vault)
             if warning:
                 click.echo(f"netkit: warning: {warning}", err=True)
-        vault = loader.with_notes_and_links(vault)
+        vault = loader.with_notes_and_links(vault, remember=save_cache and use_cache)
     except loader.VaultError as exc:
         fail(str(exc))
     finally:

@@ -6,8 +6,11 @@ A thin layer over :func:`netkit.pipeline.run_index`; what each page shows is in
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import sys
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -25,7 +28,8 @@ def summary(result: IndexResult) -> str:
     wrote = f"wrote {len(result.written)} page{'s' if len(result.written) != 1 else ''}"
     if names:
         wrote += f" ({names})"
-    parts = [f"indexed {len(vault.contacts)} contact{'s' if len(vault.contacts) != 1 else ''}",
+    count = len(vault.contact_paths)  # not len(vault.contacts): that would decode every contact
+    parts = [f"indexed {count} contact{'s' if count != 1 else ''}",
              f"{wrote}, {len(result.unchanged)} unchanged"]
     if result.failed:
         parts.append(f"{len(result.failed)} not written ({', '.join(result.failed)})")
@@ -39,7 +43,7 @@ def to_json(result: IndexResult) -> dict[str, Any]:
     vault = result.vault
     root = vault.root
     return {
-        "contacts": len(vault.contacts),
+        "contacts": len(vault.contact_paths),
         "files": vault.files,
         "errors": len(vault.errors),
         "warnings": len(vault.warnings),
@@ -66,17 +70,19 @@ def command(as_json: bool) -> None:
     Exit 1 when the vault has errors (pages still cover the valid contacts) or a page could
     not be rendered or written.
     """
-    from netkit import pipeline
+    from netkit import pagememo
 
     today = _common.today()
     started = time.perf_counter()
     vault = _common.load(progress=not as_json, save_cache=True)
     load_seconds = time.perf_counter() - started
-    # pages are written under the vault lock, like every other write to the vault; it is
-    # held for the writes only, so a long computation never blocks `netkit log`.
-    # remember=True: an index with nothing changed since the last one renders nothing
-    result = pipeline.run_index(vault.root, today, vault=vault, lock_wait=10.0, remember=True)
-    result = _with_load_time(result, load_seconds)
+    # nothing changed since the last index (same inputs, pages untouched): say so without
+    # decoding a contact or loading the page code; the pages would come out byte-identical
+    kept = pagememo.quick_skip(vault, today)
+    if kept is not None:
+        result = _skipped(vault, kept, load_seconds, time.perf_counter() - started - load_seconds)
+    else:
+        result = _index(vault, today, load_seconds)
     if as_json:
         _common.json_dump(to_json(result))
     else:
@@ -86,7 +92,35 @@ def command(as_json: bool) -> None:
     sys.exit(_common.EXIT_ERRORS if code or not result.ok else _common.EXIT_OK)
 
 
-def _with_load_time(result: IndexResult, seconds: float) -> IndexResult:
-    import dataclasses
+def _index(vault: Any, today: dt.date, load_seconds: float) -> IndexResult:
+    from netkit import pipeline
 
-    return dataclasses.replace(result, timings={**result.timings, "load": seconds})
+    # pages are written under the vault lock, like every other write to the vault; it is
+    # held for the writes only, so a long computation never blocks `netkit log`.
+    # remember=True: record the run, so that the next one can be skipped
+    result = pipeline.run_index(vault.root, today, vault=vault, lock_wait=10.0, remember=True)
+    return dataclasses.replace(result, timings={**result.timings, "load": load_seconds})
+
+
+def _skipped(vault: Any, pages: list[Path], load_seconds: float, check_seconds: float) -> Any:
+    """An IndexResult-shaped summary of a run that had nothing to do (see pagememo)."""
+    return _Skipped(vault=vault, written=(), unchanged=tuple(pages), failed=(), diagnostics=(),
+                    timings={"load": load_seconds, "compute": 0.0, "render": 0.0, "write": check_seconds})
+
+
+@dataclasses.dataclass(frozen=True)
+class _Skipped:
+    """What :func:`summary` and :func:`to_json` read of an IndexResult (without importing
+    the pipeline, and with it the page code)."""
+
+    vault: Any
+    written: tuple[Path, ...]
+    unchanged: tuple[Path, ...]
+    failed: tuple[str, ...]
+    diagnostics: tuple[Any, ...]
+    timings: dict[str, float]
+
+    @property
+    def ok(self) -> bool:
+        """Same rule as IndexResult.ok."""
+        return not self.vault.errors

@@ -1,0 +1,171 @@
+"""Warm paths that answer from the cache without decoding contacts (performance issue).
+
+* the cross-file layer (link warnings, note touchpoints) is recorded by ``index`` and
+  reused by the next load while its inputs are the same;
+* ``netkit index`` with nothing changed since the last run says so without decoding a
+  contact or loading the page code, and its output is the same as a full run's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from netkit import cache as cache_mod
+from netkit import loader
+from netkit.cli import cli
+
+TODAY = "2026-06-01"
+ADA = (
+    "---\nname: Ada Lovelace\ntier: 1\nknows:\n  - \"[[Grace Hopper]]\"\n  - \"[[Nobody Here]]\"\n---\n"
+    "## Log\n- 2026-01-10 Coffee [channel:: in-person]\n"
+)
+GRACE = "---\nname: Grace Hopper\ntier: 2\n---\n## Log\n- 2025-12-01 Call [channel:: call]\n"
+NOTE = "# Offsite\n\nMet [[Ada Lovelace]] and [[Grace Hopper]].\n"
+
+
+@pytest.fixture(autouse=True)
+def _no_racy_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    # files written by a test are seconds old at most: without this, the racy-timestamp
+    # rule (cache.RACY_NS) would rightly refuse to record anything about them
+    monkeypatch.setattr(cache_mod, "RACY_NS", 0)
+
+
+def make(tmp_path: Path) -> Path:
+    (tmp_path / "netkit.yaml").write_text("version: 1\n", encoding="utf-8")
+    (tmp_path / "contacts").mkdir()
+    (tmp_path / "contacts" / "ada.md").write_text(ADA, encoding="utf-8")
+    (tmp_path / "contacts" / "grace.md").write_text(GRACE, encoding="utf-8")
+    (tmp_path / "journal").mkdir()
+    (tmp_path / "journal" / "2026-03-04 Offsite.md").write_text(NOTE, encoding="utf-8")
+    return tmp_path
+
+
+def invoke(root: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, [*args, "--vault", str(root), "--today", TODAY])
+    return result.exit_code, result.output
+
+
+def fresh(root: Path) -> loader.Vault:
+    return loader.with_notes_and_links(loader.load_vault(root, use_cache=False))
+
+
+def test_recorded_layer_gives_what_a_fresh_load_gives(tmp_path: Path) -> None:
+    root = make(tmp_path)
+    assert invoke(root, "index")[0] == 0
+    assert (root / ".netkit" / "cache" / loader.LAYER_FILE).is_file()
+    warm = loader.with_notes_and_links(loader.load_vault(root))
+    assert "contacts" not in warm.__dict__  # diagnostics without decoding a contact
+    cold = fresh(root)
+    assert warm.diagnostics == cold.diagnostics
+    assert any(d.code == "link.unresolved" for d in warm.diagnostics)
+    assert warm.notes == cold.notes and len(warm.notes) == 1
+    assert warm.contacts == cold.contacts
+    ada = warm.index.by_path("contacts/ada.md")
+    assert ada is not None and any(e.channel == "note" for e in ada.log)
+
+
+def test_a_changed_note_or_contact_is_not_served_from_the_record(tmp_path: Path) -> None:
+    root = make(tmp_path)
+    assert invoke(root, "index")[0] == 0
+    note = root / "journal" / "2026-03-04 Offsite.md"
+    note.write_text("# Offsite\n\nOnly [[Grace Hopper]] came.\n", encoding="utf-8")
+    warm = loader.with_notes_and_links(loader.load_vault(root))
+    assert warm.contacts == fresh(root).contacts
+    ada = warm.index.by_path("contacts/ada.md")
+    assert ada is not None and not any(e.channel == "note" for e in ada.log)
+    (root / "contacts" / "ada.md").write_text(ADA.replace("[[Nobody Here]]", "[[Grace Hopper]]"), encoding="utf-8")
+    warm = loader.with_notes_and_links(loader.load_vault(root))
+    assert not any(d.code == "link.unresolved" for d in warm.diagnostics)
+    assert warm.diagnostics == fresh(root).diagnostics
+
+
+def test_a_note_written_within_the_racy_window_is_not_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_mod, "RACY_NS", 3600 * 10**9)
+    root = make(tmp_path)
+    assert invoke(root, "index")[0] == 0
+    assert not (root / ".netkit" / "cache" / loader.LAYER_FILE).exists()
+
+
+@pytest.mark.parametrize("damage", [b"", b"garbage", b"netkit record 1\n" + b"\0" * 40])
+def test_a_damaged_layer_record_is_ignored(tmp_path: Path, damage: bytes) -> None:
+    root = make(tmp_path)
+    assert invoke(root, "index")[0] == 0
+    (root / ".netkit" / "cache" / loader.LAYER_FILE).write_bytes(damage)
+    warm = loader.with_notes_and_links(loader.load_vault(root))
+    assert warm.diagnostics == fresh(root).diagnostics
+    assert warm.contacts == fresh(root).contacts
+
+
+def test_a_record_of_the_wrong_shape_is_ignored(tmp_path: Path) -> None:
+    root = make(tmp_path)
+    assert invoke(root, "index")[0] == 0
+    vault = loader.load_vault(root)
+    from netkit import notesfind
+
+    settings = notesfind.notes_settings(vault.config)
+    key = loader._layer_key(vault, notesfind.discover_notes(root, vault.config, settings))
+    assert key is not None
+    cache_mod.write_record(root, loader.LAYER_FILE, key, ("not", "a", "layer"))
+    warm = loader.with_notes_and_links(loader.load_vault(root))
+    assert warm.diagnostics == fresh(root).diagnostics
+
+
+def test_index_with_nothing_changed_decodes_no_contact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make(tmp_path)
+    code, first = invoke(root, "index", "--json")
+    assert code == 0
+    pages = sorted(p.name for p in (root / "pages").iterdir())
+    before = {name: (root / "pages" / name).read_bytes() for name in pages}
+
+    def no_decoding(*args: object) -> None:
+        raise AssertionError("a contact was decoded")
+
+    monkeypatch.setattr(loader, "_materialise", no_decoding)
+    code, second = invoke(root, "index", "--json")
+    assert code == 0
+    one, two = json.loads(first), json.loads(second)
+    assert two["written"] == [] and sorted(two["unchanged"]) == sorted(f"pages/{n}" for n in pages)
+    for key in ("contacts", "files", "errors", "warnings", "failed"):
+        assert one[key] == two[key], key
+    assert two["timings"]["compute"] == 0.0
+    assert {name: (root / "pages" / name).read_bytes() for name in pages} == before
+    code, text = invoke(root, "index")
+    assert code == 0 and text.startswith("indexed 2 contacts; wrote 0 pages, 6 unchanged; 0 errors, 1 warning")
+
+
+def test_index_renders_again_when_a_page_was_edited_or_the_day_changed(tmp_path: Path) -> None:
+    root = make(tmp_path)
+    assert invoke(root, "index")[0] == 0
+    due = root / "pages" / "Due.md"
+    original = due.read_bytes()
+    due.write_bytes(original + b"\nmy own line\n")
+    assert invoke(root, "index")[0] == 0
+    assert due.read_bytes() == original  # netkit's page again: the edit was not kept silently
+    result = CliRunner().invoke(cli, ["index", "--json", "--vault", str(root), "--today", "2026-06-02"])
+    assert result.exit_code == 0
+    assert json.loads(result.output)["timings"]["compute"] > 0.0
+
+
+def test_index_quick_path_matches_a_full_run_after_a_change(tmp_path: Path) -> None:
+    root = make(tmp_path)
+    assert invoke(root, "index")[0] == 0
+    (root / "contacts" / "grace.md").write_text(GRACE + "- 2026-05-30 Lunch [channel:: in-person]\n", encoding="utf-8")
+    code, out = invoke(root, "index", "--json")
+    assert code == 0 and json.loads(out)["written"]  # the change reached the pages
+    after = {p.name: p.read_bytes() for p in (root / "pages").iterdir()}
+    other = tmp_path.parent / (tmp_path.name + "-copy")
+    import shutil
+
+    shutil.copytree(root, other, ignore=shutil.ignore_patterns(".netkit", "pages"))
+    assert invoke(other, "index")[0] == 0
+    assert {p.name: p.read_bytes() for p in (other / "pages").iterdir()} == after
+    os.utime(root / "contacts" / "grace.md")  # a touch changes no content: still nothing to do
+    code, out = invoke(root, "index", "--json")
+    assert code == 0 and json.loads(out)["written"] == []
