@@ -15,11 +15,13 @@ The rules (documented for users in ``docs/touchpoints.md``):
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import dataclasses
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping
+import operator
+from collections.abc import Iterable, Mapping, Sequence
 
 from netkit.durations import Duration
 from netkit.model import Birthday, Config, Contact, LogEntry
@@ -81,12 +83,23 @@ class DueItem:
 
 def last_touchpoint(contact: Contact, today: dt.date) -> tuple[dt.date | None, LogEntry | None, str]:
     """The last touchpoint's date, the log entry behind it, and where it came from."""
-    last_entry: LogEntry | None = None
-    for entry in contact.log:  # sorted by date
-        if entry.date <= today:
-            last_entry = entry
-        else:
-            break
+    return _last_touchpoint(contact, today, _past_count(contact.log, today))
+
+
+def _past_count(log: Sequence[LogEntry], today: dt.date) -> int:
+    """How many entries of ``log`` (sorted by date) are dated today or earlier: a binary
+    search, on the dates alone when the log offers them (:class:`netkit.briefs.BriefLog`)."""
+    ordinals = getattr(log, "ordinals", None)
+    if ordinals is not None:
+        return bisect.bisect_right(ordinals, today.toordinal())
+    return bisect.bisect_right(log, today, key=_entry_date)
+
+
+_entry_date = operator.attrgetter("date")
+
+
+def _last_touchpoint(contact: Contact, today: dt.date, past: int) -> tuple[dt.date | None, LogEntry | None, str]:
+    last_entry = contact.log[past - 1] if past else None
     if last_entry is not None and (contact.last_contact is None or last_entry.date >= contact.last_contact):
         return last_entry.date, last_entry, "log"
     if contact.last_contact is not None and contact.last_contact <= today:
@@ -100,7 +113,9 @@ def last_touchpoint(contact: Contact, today: dt.date) -> tuple[dt.date | None, L
 
 def schedule(contact: Contact, config: Config, today: dt.date) -> Schedule:
     """Compute one contact's schedule."""
-    last, entry, basis = last_touchpoint(contact, today)
+    log = contact.log
+    past = _past_count(log, today)
+    last, entry, basis = _last_touchpoint(contact, today, past)
     cadence = config.cadence_for(contact)
     cadence_days = cadence.approx_days if cadence else None
     if not contact.is_active or cadence is None:
@@ -108,10 +123,10 @@ def schedule(contact: Contact, config: Config, today: dt.date) -> Schedule:
     due = _add(cadence, last) if last is not None else today
     planned = None
     horizon = _add(cadence, today)
-    for future in contact.log:
-        if today < future.date <= horizon:
+    if past < len(log):  # the first entry after today, if within one cadence
+        future = log[past]
+        if future.date <= horizon:
             planned = future
-            break
     if planned is not None:
         return Schedule(contact, last, entry, basis, cadence_days, planned.date, planned, False)
     snoozed = False

@@ -12,6 +12,10 @@ from netkit.model import Contact
 
 def normalise(text: str) -> str:
     """Fold case, accents and whitespace: ``"José  Álvarez"`` → ``"jose alvarez"``."""
+    if text.isascii():
+        # the common case, ~20x faster: ASCII has nothing to decompose, and its casefold
+        # is its lower case
+        return " ".join(text.lower().split())
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.casefold().split())

@@ -74,7 +74,7 @@ import stat as stat_mod
 import sys
 import threading
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -178,6 +178,9 @@ class Vault:
     notes: tuple[Any, ...] = dataclasses.field(default=(), compare=False, repr=False)
     #: True once :func:`with_notes_and_links` has run on this vault
     linked: bool = dataclasses.field(default=False, compare=False, repr=False)
+    #: the note touchpoints merged into the contacts' logs, by contact path (once linked)
+    touchpoints: Mapping[str, tuple[LogEntry, ...]] = dataclasses.field(
+        default_factory=dict, compare=False, repr=False)
     stats: LoadStats = dataclasses.field(default_factory=LoadStats, compare=False, repr=False)
 
     @property
@@ -225,6 +228,9 @@ class Vault:
     ) -> Vault:
         """A vault whose ``contacts`` and ``index`` come from ``build()`` on first access."""
         vault = object.__new__(cls)
+        for field in dataclasses.fields(cls):  # defaults first, as __init__ would set them
+            if field.name not in values and field.default_factory is not dataclasses.MISSING:
+                object.__setattr__(vault, field.name, field.default_factory())
         for key, value in values.items():
             object.__setattr__(vault, key, value)
         object.__setattr__(vault, "_build", build)
@@ -982,7 +988,7 @@ def _with_layer(
     diags = tuple(sorted([*vault.diagnostics, *extra], key=diag_mod.sort_key)) if extra else vault.diagnostics
     values = {f.name: vault.__dict__[f.name] for f in dataclasses.fields(vault)
               if f.name not in ("contacts", "index") and f.name in vault.__dict__}
-    values.update(diagnostics=diags, notes=found, linked=True)
+    values.update(diagnostics=diags, notes=found, linked=True, touchpoints=touchpoints)
 
     def build() -> tuple[tuple[Contact, ...], ContactIndex]:
         contacts, index = vault.contacts, vault.index

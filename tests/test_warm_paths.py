@@ -169,3 +169,100 @@ def test_index_quick_path_matches_a_full_run_after_a_change(tmp_path: Path) -> N
     os.utime(root / "contacts" / "grace.md")  # a touch changes no content: still nothing to do
     code, out = invoke(root, "index", "--json")
     assert code == 0 and json.loads(out)["written"] == []
+
+
+# ---------------------------------------------------------------- briefs (netkit due)
+
+RICH = {
+    "contacts/ada.md": ADA,
+    "contacts/grace.md": GRACE,
+    "contacts/alan.md": "---\nname: Alan Turing\ntier: 1\nbirthday: 1912-06-23\nlast_contact: 2026-05-01\n---\n",
+    "contacts/barbara.md": ("---\nname: Barbara Liskov\ntier: 2\nsnooze_until: 2026-07-01\n---\n## Log\n"
+                            "- 2025-01-01 Old lunch\n- 2026-06-20 Planned call [channel:: call]\n"),
+    "contacts/edsger.md": "---\nname: Edsger Dijkstra\ntier: 3\nstatus: paused\nmet: 2020-01-01\n---\n",
+    "contacts/kathleen.md": "---\nname: Kathleen Booth\ntier: 2\nbirthday: --06-03\ncadence: 2w\n---\n",
+    "contacts/margaret.md": "---\nname: Margaret Hamilton\ntier: 3\n---\n## Log\n- 2026-05-31 Chat about `code`\n",
+}
+
+
+def make_rich(tmp_path: Path) -> Path:
+    root = make(tmp_path)
+    for rel, text in RICH.items():
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
+def due_outputs(root: Path, today: str) -> tuple[str, str]:
+    out = []
+    for extra in ([], ["--json"]):
+        result = CliRunner().invoke(cli, ["due", "--within", "40", *extra, "--vault", str(root), "--today", today])
+        assert result.exit_code == 0, result.output
+        out.append(result.output)
+    return out[0], out[1]
+
+
+@pytest.mark.parametrize("today", ["2026-06-01", "2025-06-01", "2026-12-24", "2030-01-01"])
+def test_due_from_briefs_equals_due_from_contacts(tmp_path: Path, today: str,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_rich(tmp_path)
+    expected = due_outputs(root, today)  # no cache, no briefs: decoded contacts
+    assert invoke(root, "index")[0] == 0
+    assert (root / ".netkit" / "cache" / "briefs.cache").is_file()
+
+    def no_decoding(*args: object) -> None:
+        raise AssertionError("a contact was decoded")
+
+    monkeypatch.setattr(loader, "_materialise", no_decoding)
+    assert due_outputs(root, today) == expected
+
+
+def test_due_sees_an_edit_made_after_the_last_index(tmp_path: Path) -> None:
+    root = make_rich(tmp_path)
+    assert invoke(root, "index")[0] == 0
+    before = due_outputs(root, TODAY)
+    (root / "contacts" / "margaret.md").write_text(RICH["contacts/margaret.md"].replace("2026-05-31", "2024-01-01"),
+                                                   encoding="utf-8")
+    after = due_outputs(root, TODAY)
+    assert "Margaret Hamilton" not in before[0] and "Margaret Hamilton" in after[0]
+    shutil_copy = tmp_path.parent / (tmp_path.name + "-fresh")
+    import shutil
+
+    shutil.copytree(root, shutil_copy, ignore=shutil.ignore_patterns(".netkit"))
+    assert due_outputs(shutil_copy, TODAY) == after
+
+
+@pytest.mark.parametrize("damage", [b"", b"netkit record 1\n" + b"x" * 64])
+def test_a_damaged_briefs_record_is_ignored(tmp_path: Path, damage: bytes) -> None:
+    root = make_rich(tmp_path)
+    expected = due_outputs(root, TODAY)
+    assert invoke(root, "index")[0] == 0
+    (root / ".netkit" / "cache" / "briefs.cache").write_bytes(damage)
+    assert due_outputs(root, TODAY) == expected
+
+
+def test_a_briefs_record_of_the_wrong_shape_is_ignored(tmp_path: Path) -> None:
+    from netkit import briefs
+
+    root = make_rich(tmp_path)
+    expected = due_outputs(root, TODAY)
+    assert invoke(root, "index")[0] == 0
+    vault = loader.with_notes_and_links(loader.load_vault(root))
+    key = briefs._record_key(vault)
+    assert key is not None
+    rels, digests, touches = briefs._current(vault)
+    bad_columns = [["x"] * len(rels) for _ in range(10)]  # every field a string
+    cache_mod.write_record(root, briefs.BRIEFS_FILE, key, (rels, digests, touches, bad_columns))
+    assert due_outputs(root, TODAY) == expected
+
+
+def test_index_rewrites_briefs_only_when_stale(tmp_path: Path) -> None:
+    root = make_rich(tmp_path)
+    assert invoke(root, "index")[0] == 0
+    record = root / ".netkit" / "cache" / "briefs.cache"
+    first = record.stat().st_mtime_ns, record.stat().st_ino
+    assert invoke(root, "index")[0] == 0
+    assert (record.stat().st_mtime_ns, record.stat().st_ino) == first
+    (root / "contacts" / "alan.md").write_text(RICH["contacts/alan.md"].replace("tier: 1", "tier: 2"),
+                                               encoding="utf-8")
+    assert invoke(root, "index")[0] == 0
+    assert (record.stat().st_mtime_ns, record.stat().st_ino) != first

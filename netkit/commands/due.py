@@ -73,11 +73,13 @@ def command(within: int, as_json: bool) -> None:
     after today) within one cadence means the person is taken care of. Exit 1 when the
     vault has errors (the list then covers the valid contacts).
     """
-    from netkit import cadence
+    from netkit import briefs, cadence
 
     vault = _common.load()
     today = _common.today()
-    items = cadence.due_items(vault.contacts, vault.config, today, within)
+    # briefs: what the due list reads of each contact, recorded by `netkit index`, so that
+    # a warm `due` decodes no contact (the answer is the same: see netkit.briefs)
+    items = cadence.due_items(briefs.for_due(vault), vault.config, today, within)
     if as_json:
         _common.json_dump([item.to_json() for item in items])
     else:

@@ -83,6 +83,11 @@ def command(as_json: bool) -> None:
         result = _skipped(vault, kept, load_seconds, time.perf_counter() - started - load_seconds)
     else:
         result = _index(vault, today, load_seconds)
+    from netkit import briefs
+
+    warning = briefs.refresh(vault)  # for `netkit due` (nothing is decoded when current)
+    if warning:
+        click.echo(f"netkit: warning: {warning}", err=True)
     if as_json:
         _common.json_dump(to_json(result))
     else:

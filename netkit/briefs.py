@@ -1,0 +1,204 @@
+"""Briefs: the part of every contact that ``netkit due`` reads, kept ready in the cache.
+
+Decoding 10,000 whole contacts from the cache takes most of a second (each holds its
+notes, front matter, links and ~20 log entries as objects), while the due list reads a
+handful of fields and the *dates* of the log. ``netkit index`` therefore records, next to
+the cache, one *brief* per contact: name, tier, status, cadence, snooze, last_contact, met,
+birthday, and the log as the dates (one packed array) and texts (one string) of its
+entries, note touchpoints included. A later ``due`` turns briefs into
+:class:`ContactBrief` objects, which :mod:`netkit.cadence` schedules exactly like contacts
+(it reads only those attributes, and finds the last touchpoint by a binary search over the
+dates), and never decodes a contact.
+
+A brief is used only while it is current: the contact file's content hash is the one it
+was made from, and so are the note touchpoints of that contact (the cross-file layer).
+Contacts without a current brief (a file edited since the last ``index``) are decoded and
+briefed on the spot, so the answer is always what the files say; the record is rewritten
+only by ``netkit index``. A damaged or malformed record is ignored as a whole.
+"""
+
+from __future__ import annotations
+
+import array
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, cast, overload
+
+from netkit import cache as cache_mod
+from netkit.durations import Duration
+from netkit.model import Birthday, Contact, LogEntry
+
+if TYPE_CHECKING:
+    from netkit.loader import Vault
+
+#: the record file in ``.netkit/cache``
+BRIEFS_FILE = "briefs.cache"
+_VERSION = 1
+#: the array type code of the packed ordinals ("i": 4 bytes; every date's ordinal fits)
+_ORDINALS = "i"
+
+#: name, tier, status, cadence, snooze_until, last_contact, met, birthday, ordinals, texts
+Brief = tuple[str, int, str, "Duration | None", "dt.date | None", "dt.date | None", "dt.date | None",
+              "Birthday | None", bytes, "str | tuple[str, ...]"]
+
+
+def brief_of(contact: Contact) -> Brief:
+    """The brief of one contact (as the due list sees it: note touchpoints included)."""
+    dates = array.array(_ORDINALS, [entry.date.toordinal() for entry in contact.log])
+    texts: str | tuple[str, ...] = tuple(entry.text for entry in contact.log)
+    if not any("\n" in text for text in texts):
+        texts = "\n".join(texts)  # one object to decode instead of one per entry
+    return (contact.name, contact.tier, contact.status, contact.cadence, contact.snooze_until,
+            contact.last_contact, contact.met, contact.birthday, dates.tobytes(), texts)
+
+
+class BriefLog(Sequence[LogEntry]):
+    """A contact's log as a brief holds it: entries are made on access, with their date
+    and text only (what the due list shows). ``ordinals`` lets :mod:`netkit.cadence`
+    search the dates without making entries."""
+
+    __slots__ = ("ordinals", "_texts")
+
+    def __init__(self, ordinals: array.array[int], texts: str | tuple[str, ...]) -> None:
+        self.ordinals = ordinals
+        self._texts = texts
+
+    def __len__(self) -> int:
+        return len(self.ordinals)
+
+    @overload
+    def __getitem__(self, index: int) -> LogEntry: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[LogEntry]: ...
+
+    def __getitem__(self, index: int | slice) -> LogEntry | Sequence[LogEntry]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        texts = self._texts
+        if isinstance(texts, str):
+            texts = tuple(texts.split("\n"))
+            if len(texts) != len(self.ordinals):  # only a damaged record: show no text
+                texts = ("",) * len(self.ordinals)
+            self._texts = texts
+        return LogEntry(date=dt.date.fromordinal(self.ordinals[index]), text=texts[index], line=0)
+
+    def __iter__(self) -> Iterator[LogEntry]:
+        return (self[i] for i in range(len(self)))
+
+
+class ContactBrief:
+    """A contact as the due list needs it (duck-types the attributes cadence reads)."""
+
+    __slots__ = ("path", "name", "tier", "status", "cadence", "snooze_until", "last_contact", "met",
+                 "birthday", "log")
+
+    def __init__(self, path: str, brief: Brief) -> None:
+        (self.name, self.tier, self.status, self.cadence, self.snooze_until, self.last_contact, self.met,
+         self.birthday, packed, texts) = brief
+        ordinals = array.array(_ORDINALS)
+        ordinals.frombytes(packed)
+        self.path = path
+        self.log = BriefLog(ordinals, texts)
+
+    @property
+    def is_active(self) -> bool:
+        """Same rule as :attr:`netkit.model.Contact.is_active`."""
+        return self.status == "active"
+
+
+def _all_of(values: Any, *types: type) -> bool:
+    """``values`` is a list whose items are all of exactly these types (checked in C)."""
+    return type(values) is list and set(map(type, values)) <= set(types)
+
+
+_DATE = (dt.date, type(None))
+
+
+def _record_key(vault: Vault) -> bytes | None:
+    """The record's key: the load's (netkit, Python, parsing code, netkit.yaml) and this
+    module's own code."""
+    import os
+
+    state = vault.state
+    if state is None:
+        return None
+    try:
+        st = os.stat(__file__)
+    except OSError:
+        return None
+    return b"netkit briefs %d %d %d\0" % (_VERSION, st.st_size, st.st_mtime_ns) + state.key
+
+
+#: the record: (paths, content hashes (16 bytes each, concatenated), note touchpoints by
+#: path (only non-empty), then one column per brief field)
+Record = tuple[list[str], bytes, dict[str, tuple[LogEntry, ...]], list[list[Any]]]
+
+
+def _read(vault: Vault) -> Record | None:
+    """The record, checked column by column (a crafted one must not crash), or None."""
+    key = _record_key(vault)
+    record = cache_mod.read_record(vault.root, BRIEFS_FILE, key) if key is not None else None
+    if type(record) is not tuple or len(record) != 4:
+        return None
+    rels, digests, touches, columns = record
+    if not (_all_of(rels, str) and type(digests) is bytes and len(digests) == 16 * len(rels)
+            and type(touches) is dict and type(columns) is list and len(columns) == 10
+            and all(type(c) is list and len(c) == len(rels) for c in columns)):
+        return None
+    names, tiers, statuses, cadences, snoozes, lasts, mets, birthdays, packed, texts = columns
+    if not (
+        _all_of(names, str) and _all_of(tiers, int) and _all_of(statuses, str)
+        and _all_of(cadences, Duration, type(None)) and _all_of(birthdays, Birthday, type(None))
+        and _all_of(snoozes, *_DATE) and _all_of(lasts, *_DATE) and _all_of(mets, *_DATE)
+        and _all_of(packed, bytes) and not any(len(p) % 4 for p in packed) and _all_of(texts, str, tuple)
+        and all(type(k) is str and type(v) is tuple and all(type(e) is LogEntry for e in v)
+                for k, v in touches.items())
+    ):
+        return None
+    return rels, digests, touches, columns
+
+
+def _current(vault: Vault) -> tuple[list[str], bytes, dict[str, tuple[LogEntry, ...]]]:
+    """What a current record must hold: the contacts' paths, hashes and note touchpoints."""
+    state = vault.state
+    assert state is not None
+    rels = [rel for rel, entry in state.entries.items() if entry.is_contact]
+    digests = b"".join(state.entries[rel].digest for rel in rels)
+    touchpoints = getattr(vault, "touchpoints", None) or {}
+    return rels, digests, {rel: tuple(v) for rel, v in touchpoints.items() if v}
+
+
+def for_due(vault: Vault) -> list[Contact]:
+    """The contacts of a loaded (and linked) vault for :func:`netkit.cadence.due_items`, in
+    path order: briefs when the record is current, the decoded contacts otherwise.
+
+    Typed as contacts because cadence reads them as such; from a current record they are
+    :class:`ContactBrief` objects with only the attributes the due list reads (see the
+    module docstring).
+    """
+    if vault.state is None or "contacts" in vault.__dict__:
+        return list(vault.contacts)  # already decoded: nothing to save
+    record = _read(vault)
+    if record is None or record[:3] != _current(vault):
+        return list(vault.contacts)
+    rels, _, _, columns = record
+    return cast(list[Contact], [ContactBrief(rel, brief) for rel, brief in zip(rels, zip(*columns, strict=True), strict=True)])
+
+
+def refresh(vault: Vault) -> str | None:
+    """Rewrite the record unless it is current (``netkit index``); a warning instead of
+    raising. Decodes the contacts only when the record must be rewritten."""
+    key = _record_key(vault)
+    if vault.state is None or key is None:
+        return None
+    expected = _current(vault)
+    record = _read(vault)
+    if record is not None and record[:3] == expected:
+        return None
+    by_path = {c.path: c for c in vault.contacts}
+    rels = [rel for rel in expected[0] if rel in by_path]
+    if len(rels) != len(expected[0]):
+        return None  # a contact could not be decoded: record nothing rather than a gap
+    briefs = [brief_of(by_path[rel]) for rel in rels]
+    columns = [list(column) for column in zip(*briefs, strict=True)] if briefs else [[] for _ in range(10)]
+    return cache_mod.write_record(vault.root, BRIEFS_FILE, key, (*expected, columns))
