@@ -5,7 +5,8 @@ notes, front matter, links and ~20 log entries as objects), while the due list r
 handful of fields and the *dates* of the log. ``netkit index`` therefore records, next to
 the cache, one *brief* per contact: name, tier, status, cadence, snooze, last_contact, met,
 birthday, and the log as the dates (one packed array) and texts (one string) of its
-entries, note touchpoints included. A later ``due`` turns briefs into
+entries, note touchpoints included (entries made from a brief carry a date and a text
+only: :class:`BriefEntry`). A later ``due`` turns briefs into
 :class:`ContactBrief` objects, which :mod:`netkit.cadence` schedules exactly like contacts
 (it reads only those attributes, and finds the last touchpoint by a binary search over the
 dates), and never decodes a contact.
@@ -33,7 +34,9 @@ if TYPE_CHECKING:
 
 #: the record file in ``.netkit/cache``
 BRIEFS_FILE = "briefs.cache"
-_VERSION = 1
+#: the texts of the briefs' log entries, in a record of their own
+TEXTS_FILE = "brief-texts.cache"
+_VERSION = 2
 #: the array type code of the packed ordinals ("i": 4 bytes; every date's ordinal fits)
 _ORDINALS = "i"
 
@@ -52,16 +55,36 @@ def brief_of(contact: Contact) -> Brief:
             contact.last_contact, contact.met, contact.birthday, dates.tobytes(), texts)
 
 
+class BriefEntry:
+    """A log entry as a brief holds it: its date, and its text (split from the brief's one
+    string only when someone reads it: the due list shows a few hundred at most)."""
+
+    __slots__ = ("date", "_log", "_index")
+
+    def __init__(self, date: dt.date, log: BriefLog, index: int) -> None:
+        self.date = date
+        self._log = log
+        self._index = index
+
+    @property
+    def text(self) -> str:
+        """The entry's text (inline fields removed), as in :attr:`LogEntry.text`."""
+        return self._log.text_at(self._index)
+
+
 class BriefLog(Sequence[LogEntry]):
-    """A contact's log as a brief holds it: entries are made on access, with their date
-    and text only (what the due list shows). ``ordinals`` lets :mod:`netkit.cadence`
+    """A contact's log as a brief holds it. Entries are made on access and carry the date
+    and text only (what the due list reads); ``ordinals`` lets :mod:`netkit.cadence`
     search the dates without making entries."""
 
-    __slots__ = ("ordinals", "_texts")
+    __slots__ = ("ordinals", "_texts", "_source", "_path")
 
-    def __init__(self, ordinals: array.array[int], texts: str | tuple[str, ...]) -> None:
+    def __init__(self, ordinals: array.array[int], texts: str | tuple[str, ...] | None,
+                 source: _TextSource | None = None, path: str = "") -> None:
         self.ordinals = ordinals
         self._texts = texts
+        self._source = source
+        self._path = path
 
     def __len__(self) -> int:
         return len(self.ordinals)
@@ -74,16 +97,25 @@ class BriefLog(Sequence[LogEntry]):
     def __getitem__(self, index: int | slice) -> LogEntry | Sequence[LogEntry]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self.ordinals)
+        # duck-typed: cadence reads .date and .text of the entries it picks
+        return cast(LogEntry, BriefEntry(dt.date.fromordinal(self.ordinals[index]), self, index))
+
+    def __iter__(self) -> Iterator[LogEntry]:
+        return (self[i] for i in range(len(self)))
+
+    def text_at(self, index: int) -> str:
+        """The text of the ``index``-th entry."""
         texts = self._texts
+        if texts is None:
+            texts = self._source.texts_for(self._path) if self._source is not None else ""
         if isinstance(texts, str):
             texts = tuple(texts.split("\n"))
             if len(texts) != len(self.ordinals):  # only a damaged record: show no text
                 texts = ("",) * len(self.ordinals)
             self._texts = texts
-        return LogEntry(date=dt.date.fromordinal(self.ordinals[index]), text=texts[index], line=0)
-
-    def __iter__(self) -> Iterator[LogEntry]:
-        return (self[i] for i in range(len(self)))
+        return texts[index]
 
 
 class ContactBrief:
@@ -92,13 +124,14 @@ class ContactBrief:
     __slots__ = ("path", "name", "tier", "status", "cadence", "snooze_until", "last_contact", "met",
                  "birthday", "log")
 
-    def __init__(self, path: str, brief: Brief) -> None:
+    def __init__(self, path: str, fields: tuple[Any, ...], source: _TextSource) -> None:
+        """``fields``: a brief without its texts, which come from ``source`` when read."""
         (self.name, self.tier, self.status, self.cadence, self.snooze_until, self.last_contact, self.met,
-         self.birthday, packed, texts) = brief
+         self.birthday, packed) = fields
         ordinals = array.array(_ORDINALS)
         ordinals.frombytes(packed)
         self.path = path
-        self.log = BriefLog(ordinals, texts)
+        self.log = BriefLog(ordinals, None, source, path)
 
     @property
     def is_active(self) -> bool:
@@ -142,15 +175,15 @@ def _read(vault: Vault) -> Record | None:
         return None
     rels, digests, touches, columns = record
     if not (_all_of(rels, str) and type(digests) is bytes and len(digests) == 16 * len(rels)
-            and type(touches) is dict and type(columns) is list and len(columns) == 10
+            and type(touches) is dict and type(columns) is list and len(columns) == 9
             and all(type(c) is list and len(c) == len(rels) for c in columns)):
         return None
-    names, tiers, statuses, cadences, snoozes, lasts, mets, birthdays, packed, texts = columns
+    names, tiers, statuses, cadences, snoozes, lasts, mets, birthdays, packed = columns
     if not (
         _all_of(names, str) and _all_of(tiers, int) and _all_of(statuses, str)
         and _all_of(cadences, Duration, type(None)) and _all_of(birthdays, Birthday, type(None))
         and _all_of(snoozes, *_DATE) and _all_of(lasts, *_DATE) and _all_of(mets, *_DATE)
-        and _all_of(packed, bytes) and not any(len(p) % 4 for p in packed) and _all_of(texts, str, tuple)
+        and _all_of(packed, bytes) and not any(len(p) % 4 for p in packed)
         and all(type(k) is str and type(v) is tuple and all(type(e) is LogEntry for e in v)
                 for k, v in touches.items())
     ):
@@ -182,7 +215,9 @@ def for_due(vault: Vault) -> list[Contact]:
     if record is None or record[:3] != _current(vault):
         return list(vault.contacts)
     rels, _, _, columns = record
-    return cast(list[Contact], [ContactBrief(rel, brief) for rel, brief in zip(rels, zip(*columns, strict=True), strict=True)])
+    source = _TextSource(vault)
+    return cast(list[Contact], [ContactBrief(rel, fields, source)
+                                for rel, fields in zip(rels, zip(*columns, strict=True), strict=True)])
 
 
 def refresh(vault: Vault) -> str | None:
@@ -201,4 +236,49 @@ def refresh(vault: Vault) -> str | None:
         return None  # a contact could not be decoded: record nothing rather than a gap
     briefs = [brief_of(by_path[rel]) for rel in rels]
     columns = [list(column) for column in zip(*briefs, strict=True)] if briefs else [[] for _ in range(10)]
-    return cache_mod.write_record(vault.root, BRIEFS_FILE, key, (*expected, columns))
+    # the texts (most of the bytes) in a file of their own: only a due list shown as text
+    # reads them, and only the entries it shows
+    warning = cache_mod.write_record(vault.root, TEXTS_FILE, key, (*expected, columns.pop()))
+    return warning or cache_mod.write_record(vault.root, BRIEFS_FILE, key, (*expected, columns))
+
+
+class _TextSource:
+    """The log texts of briefs, read on first use: from the texts record when it matches
+    the vault, else from the decoded contacts (same texts, just slower)."""
+
+    def __init__(self, vault: Vault) -> None:
+        self.vault = vault
+        self._texts: dict[str, str | tuple[str, ...]] | None = None
+
+    def texts_for(self, path: str) -> str | tuple[str, ...]:
+        """The texts of the log of the contact at ``path`` (joined by newlines, or a tuple)."""
+        if self._texts is None:
+            self._texts = self._read()
+        texts = self._texts.get(path)
+        if texts is None:
+            texts = self._texts[path] = self._decoded(path)
+        return texts
+
+    def _read(self) -> dict[str, str | tuple[str, ...]]:
+        vault = self.vault
+        key = _record_key(vault)
+        record = cache_mod.read_record(vault.root, TEXTS_FILE, key) if key is not None else None
+        if type(record) is not tuple or len(record) != 4 or record[:3] != _current(vault):
+            return {}
+        rels, texts = record[0], record[3]
+        if not _all_of(texts, str, tuple) or len(texts) != len(rels):
+            return {}
+        if not all(type(t) is str for group in texts if type(group) is tuple for t in group):
+            return {}
+        return dict(zip(rels, texts, strict=True))
+
+    def _decoded(self, path: str) -> str | tuple[str, ...]:
+        contact = self.vault.contact_at(path)
+        if contact is None:
+            return ""
+        touchpoints = getattr(self.vault, "touchpoints", None) or {}
+        if touchpoints.get(path):
+            from netkit.notes import with_note_touchpoints
+
+            contact = with_note_touchpoints([contact], touchpoints)[0]
+        return brief_of(contact)[9]

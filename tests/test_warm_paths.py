@@ -231,12 +231,17 @@ def test_due_sees_an_edit_made_after_the_last_index(tmp_path: Path) -> None:
     assert due_outputs(shutil_copy, TODAY) == after
 
 
-@pytest.mark.parametrize("damage", [b"", b"netkit record 1\n" + b"x" * 64])
-def test_a_damaged_briefs_record_is_ignored(tmp_path: Path, damage: bytes) -> None:
+@pytest.mark.parametrize("name", ["briefs.cache", "brief-texts.cache"])
+@pytest.mark.parametrize("damage", [b"", b"netkit record 1\n" + b"x" * 64, None])
+def test_a_damaged_briefs_record_is_ignored(tmp_path: Path, damage: bytes | None, name: str) -> None:
     root = make_rich(tmp_path)
     expected = due_outputs(root, TODAY)
     assert invoke(root, "index")[0] == 0
-    (root / ".netkit" / "cache" / "briefs.cache").write_bytes(damage)
+    record = root / ".netkit" / "cache" / name
+    if damage is None:
+        record.unlink()
+    else:
+        record.write_bytes(damage)
     assert due_outputs(root, TODAY) == expected
 
 
