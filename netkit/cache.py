@@ -336,6 +336,18 @@ for _cls in _model_classes():
         _ALLOWED[(_cls.__module__, _cls.__qualname__)] = _cls
 
 
+def _new_log_entry(values: tuple[Any, ...]) -> model_mod.LogEntry:
+    """Rebuild a LogEntry from its values (the named tuple's constructor, in C)."""
+    return tuple.__new__(model_mod.LogEntry, values)
+
+
+# LogEntry is a named tuple, not a dataclass: pickled as its values, rebuilt by the one
+# function above (its own ``__new__`` is a Python function: slower, and not needed)
+_DISPATCH[model_mod.LogEntry] = lambda entry: (_new_log_entry, (tuple(entry),))
+_ALLOWED[(__name__, "_new_log_entry")] = _new_log_entry
+_ALLOWED[(model_mod.__name__, "LogEntry")] = model_mod.LogEntry
+
+
 class SafeUnpickler(pickle.Unpickler):
     """An unpickler that can build only netkit's model dataclasses and datetime values."""
 

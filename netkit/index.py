@@ -12,6 +12,21 @@ from netkit.model import Contact
 
 def normalise(text: str) -> str:
     """Fold case, accents and whitespace: ``"José  Álvarez"`` → ``"jose alvarez"``."""
+    # memoised: every load folds each name, stem and path several times (the index, the
+    # link resolver, every link that names someone)
+    folded = _FOLDED.get(text)
+    if folded is None:
+        folded = _fold(text)
+        if len(_FOLDED) < _FOLDED_LIMIT:
+            _FOLDED[text] = folded
+    return folded
+
+
+_FOLDED: dict[str, str] = {}
+_FOLDED_LIMIT = 500_000
+
+
+def _fold(text: str) -> str:
     if text.isascii():
         # the common case, ~20x faster: ASCII has nothing to decompose, and its casefold
         # is its lower case

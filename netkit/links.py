@@ -155,6 +155,7 @@ def link_diagnostics(
     *,
     known_notes: Collection[str] = (),
     texts: Mapping[str, str] | None = None,
+    resolver: LinkResolver | None = None,
 ) -> list[Diagnostic]:
     """Warnings for the links in contact files that point at nobody, or at several people.
 
@@ -168,8 +169,9 @@ def link_diagnostics(
     ``[gave:: notes from [[2026 Offsite]]]`` — without a warning; ``knows`` and
     ``introduced_by`` must name people, so for them such a link is still reported.
     ``texts`` (path → file text), when available, adds the source line and caret.
+    ``resolver``: one already built over ``index`` (building one is O(contacts)).
     """
-    resolver = LinkResolver.for_index(index)
+    resolver = resolver if resolver is not None else LinkResolver.for_index(index)
     note_keys = _note_keys(known_notes)
     out: list[Diagnostic] = []
     for contact in sorted(contacts, key=lambda c: c.path):

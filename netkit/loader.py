@@ -970,10 +970,13 @@ def _compute_layer(
 
             contacts = tuple(notes_mod.with_note_touchpoints(contacts, touchpoints))
             index = ContactIndex(contacts)
+            # names, aliases and paths are the same: the resolver's answers are too, but
+            # they must be the contacts with their note touchpoints
+            resolver = links_mod.LinkResolver.for_index(index)
     extra = (
         *settings.diagnostics,
         *quality_config_diagnostics(vault.config),
-        *links_mod.link_diagnostics(contacts, index, known_notes=note_paths),
+        *links_mod.link_diagnostics(contacts, index, known_notes=note_paths, resolver=resolver),
     )
     return (tuple(extra), found, touchpoints), (tuple(contacts), index)
 

@@ -340,7 +340,7 @@ def test_a_more_recent_last_touch_never_lowers_strength(contact: Contact, shift:
     if not past:
         return
     last = max(past, key=lambda e: e.date)
-    moved = dataclasses.replace(last, date=min(today, last.date + dt.timedelta(days=shift)))
+    moved = last._replace(date=min(today, last.date + dt.timedelta(days=shift)))
     log = list(contact.log)
     log[log.index(last)] = moved
     newer = dataclasses.replace(contact, log=tuple(sorted(log, key=lambda e: e.date)))
