@@ -921,6 +921,59 @@ _STRONGEST_FIRST = operator.attrgetter("strongest_key")
 _WEAKEST_FIRST = operator.attrgetter("weakest_key")
 
 
+def _is_ranked(part: _Part) -> bool:
+    """Health.md ranks active relationships with a strength."""
+    return part.row.status == "active" and part.row.strength is not None
+
+
+class _TopParts:
+    """The ``size`` ranked parts (:func:`_is_ranked`) with the smallest ``key``, kept between
+    builds: ``heapq.nsmallest`` over 10,000 parts costs ~2 ms per list and build.
+
+    Keys end with the path, so they are unique and the result is a set fixed by the keys.
+    After an edit that set stays the same when every changed part was outside it and still
+    is (its old and new key both rank after the last one kept); otherwise it is recomputed.
+    """
+
+    def __init__(self, size: int, key: Callable[[_Part], Any]) -> None:
+        self.size = size
+        self.key = key
+        self._top: list[_Part] | None = None
+
+    def forget(self) -> None:
+        """Recompute on the next update."""
+        self._top = None
+
+    def update(self, parts: Sequence[_Part], current: Mapping[str, _Part], changed: Sequence[str],
+               old: Mapping[str, _Part]) -> list[_Part]:
+        """``heapq.nsmallest(size, ranked parts, key)``. ``current``: the same parts by path;
+        ``changed``: the paths whose part is new, made again or gone since the last update;
+        ``old``: the parts by path as of the last update."""
+        top = self._top
+        if top is not None and len(top) == self.size and self._unaffected(top, current, changed, old):
+            return top
+        top = heapq.nsmallest(self.size, [p for p in parts if _is_ranked(p)], key=self.key)
+        self._top = top
+        return top
+
+    def _unaffected(self, top: list[_Part], current: Mapping[str, _Part], changed: Sequence[str],
+                    old: Mapping[str, _Part]) -> bool:
+        if len(changed) > 64:
+            return False  # a big change: recomputing is cheaper than looking
+        last = self.key(top[-1])
+        kept = {p.row.path for p in top}
+        for path in changed:
+            if path in kept:
+                return False
+            before, after = old.get(path), current.get(path)
+            # (a part outside the list before the edit ranked after `last`, or was not ranked)
+            if after is not None and _is_ranked(after) and self.key(after) < last:
+                return False
+            if before is not None and _is_ranked(before) and self.key(before) < last:
+                return False  # cannot happen (it would have been kept); cheap to be sure
+        return True
+
+
 class ContextBuilder:
     """Builds the page context (:func:`build_context`), keeping what it computed per contact
     for the next build.
@@ -956,6 +1009,10 @@ class ContextBuilder:
                                  tuple[DiagnosticRow, ...]] | None = None
         #: contacts whose share was (re)computed by the last build (for tests and timings)
         self.recomputed = 0
+        #: paths whose part the last build made again or dropped
+        self._changed: list[str] = []
+        self._strongest = _TopParts(HEALTH_LIMIT, _STRONGEST_FIRST)
+        self._weakest = _TopParts(2 * HEALTH_LIMIT, _WEAKEST_FIRST)
 
     def _settings_for(self, vault: Vault, today: dt.date) -> _Settings:
         config = vault.config
@@ -978,6 +1035,8 @@ class ContextBuilder:
         )
         # every contact's share depends on these: start over
         self._parts = {}
+        self._strongest.forget()
+        self._weakest.forget()
         self._month_totals = [0] * MONTHS
         self._channel_totals = {}
         self._by_name = self._by_tier = None
@@ -993,6 +1052,7 @@ class ContextBuilder:
         graph_dirty = False
         names_dirty = tiers_dirty = False
         recomputed = 0
+        changed: list[str] = []
         months, channels = self._month_totals, self._channel_totals
         for contact in vault.contacts:
             path = contact.path
@@ -1000,6 +1060,7 @@ class ContextBuilder:
             if part is None or (part.contact is not contact and part.contact != contact):
                 fresh = _make_part(contact, s)
                 recomputed += 1
+                changed.append(path)
                 if part is None:
                     names_dirty = tiers_dirty = True
                 else:
@@ -1018,6 +1079,7 @@ class ContextBuilder:
                 if path not in parts:  # a contact that is gone
                     _count(months, channels, part, -1)
                     names_dirty = tiers_dirty = True
+                    changed.append(path)
         if len(graph_keys) != len(parts):
             for path in [p for p in graph_keys if p not in parts]:
                 del graph_keys[path]
@@ -1028,6 +1090,7 @@ class ContextBuilder:
             self._by_tier = None
         self._parts = parts
         self.recomputed = recomputed
+        self._changed = changed
         return ordered, graph_dirty
 
     def build(self, vault: Vault, today: dt.date) -> dict[str, Any]:
@@ -1056,6 +1119,7 @@ class ContextBuilder:
     ) -> dict[str, Any]:
         s = self._settings_for(vault, today)
         pages_dir = s.pages_dir
+        old_parts = self._parts
         ordered, graph_dirty = self._update_parts(vault, s)
         parts = self._parts
         # one call each, fed with the contacts' precomputed results: only what spans
@@ -1096,11 +1160,10 @@ class ContextBuilder:
         errors, warnings = self._diagnostic_rows(vault, pages_dir)
 
         # by strength, then name, then path (sort keys made once per contact, in its part)
-        active = [p for p in by_name if p.row.status == "active" and p.row.strength is not None]
-        strongest = [p.row for p in heapq.nsmallest(HEALTH_LIMIT, active, key=_STRONGEST_FIRST)]
+        strongest = [p.row for p in self._strongest.update(by_name, parts, self._changed, old_parts)]
         # a small network would list the same people twice
         shown_strong = {r.path for r in strongest}
-        weakest = [p.row for p in heapq.nsmallest(2 * HEALTH_LIMIT, active, key=_WEAKEST_FIRST)
+        weakest = [p.row for p in self._weakest.update(by_name, parts, self._changed, old_parts)
                    if p.row.path not in shown_strong][:HEALTH_LIMIT]
         return {
             "today": today.isoformat(),
@@ -1239,10 +1302,14 @@ _BLANK_RUNS = re.compile(r"\n{3,}")
 def finish_page(text: str) -> str:
     """The marker line, then ``text`` with LF endings, at most one blank line in a row,
     and exactly one final newline (templates need not be careful with whitespace)."""
-    body = text.replace("\r\n", "\n").replace("\r", "\n")
+    # each step only when needed: Tiers.md of a 10,000-contact vault is over a megabyte, and
+    # the regular expression alone takes ~6 ms to find nothing in it (a substring test, ~0.1)
+    body = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
     if body.startswith(MARKER_PREFIX):  # a template that writes the marker itself
         body = body.split("\n", 1)[1] if "\n" in body else ""
-    body = _BLANK_RUNS.sub("\n\n", body).strip("\n")
+    if "\n\n\n" in body:
+        body = _BLANK_RUNS.sub("\n\n", body)
+    body = body.strip("\n")
     return f"{MARKER}\n{body}\n" if body else f"{MARKER}\n"
 
 
