@@ -229,6 +229,11 @@ class LoadState:
     persisted: bool = False
     #: the blob file the entries' segments were last written to or read from
     blobs: BlobSource | None = None
+    #: what the scan itself reported (missing folders, links), and the contact paths that
+    #: could not be read: kept in memory (not in the cache file) so that a load told which
+    #: paths changed (``only=``) can answer without walking the folders again
+    scan_diagnostics: tuple[Diagnostic, ...] | None = None
+    unreadable: tuple[str, ...] = ()
 
     def is_racy(self, entry: Entry) -> bool:
         """True when the entry's stat cannot be trusted without re-hashing (see module doc)."""

@@ -373,6 +373,54 @@ def _walk(
                     found[rel] = None  # vanished since the listing: reported as unreadable
 
 
+class _KnownStat:
+    """The stat fields the loader compares, as the previous load recorded them."""
+
+    __slots__ = ("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")
+
+    def __init__(self, entry: Entry) -> None:
+        self.st_size = entry.size
+        self.st_mtime_ns = entry.mtime_ns
+        self.st_ctime_ns = entry.ctime_ns
+        self.st_ino = entry.ino
+
+
+def _scan_only(
+    root: Path, config: Config, base: LoadState, only: frozenset[str]
+) -> tuple[dict[str, Any], list[Diagnostic]] | None:
+    """:func:`_scan`'s answer when only ``only`` can have changed since ``base`` (which must
+    be a scan's result: it knows the scan's own diagnostics). None: scan everything (a
+    folder or a link changed inside a contacts folder, or ``base`` cannot tell)."""
+    if base.scan_diagnostics is None or base.scan_diagnostics:
+        return None  # links and missing folders: leave those to the full scan
+    found: dict[str, Any] = {rel: _KnownStat(entry) for rel, entry in base.entries.items()}
+    folders = [f.strip("/") for f in config.contacts]
+    pages = config.pages.strip("/")
+    for rel in (*only, *base.unreadable):
+        if not any(not f or rel == f or rel.startswith(f + "/") for f in folders):
+            continue  # not in a contacts folder: no contact can have changed
+        full = os.path.join(root, rel)
+        try:
+            st = os.lstat(full)
+        except FileNotFoundError:
+            found.pop(rel, None)
+            continue
+        except OSError:
+            return None
+        if not stat_mod.S_ISREG(st.st_mode):
+            return None  # a folder or a link: whatever it holds, the full scan finds it
+        parts = rel.split("/")
+        if (
+            not rel.lower().endswith(".md") or is_ignored_name(parts[-1]) or rel == pages
+            or (pages and rel.startswith(pages + "/"))
+            or any(p in IGNORED_DIRS or p.startswith(".") for p in parts[:-1])
+        ):
+            found.pop(rel, None)
+            continue
+        found[rel] = st
+    return found, []
+
+
 # ----------------------------------------------------------------------------- reading
 
 
@@ -603,10 +651,20 @@ class VaultLoader:
         self.state: LoadState | None = None
 
     def load(
-        self, progress: Callable[[int, int], None] | None = None, *, suspects: Collection[str] = ()
+        self, progress: Callable[[int, int], None] | None = None, *, suspects: Collection[str] = (),
+        only: Collection[str] | None = None,
     ) -> Vault:
-        """Load (incrementally after the first call); see :func:`load_vault`."""
-        vault = _Load(self.root, self.use_cache, self.write_cache, progress, self.state, frozenset(suspects)).run()
+        """Load (incrementally after the first call); see :func:`load_vault`.
+
+        ``only``: the vault-relative paths that may have changed since the previous load
+        (what a file-system observer reported). Then only those are examined; every other
+        file is taken as the previous load left it, without a stat. A path that is a folder
+        inside a contacts folder (a folder renamed, created or deleted), a link, or the
+        first load, means a full scan anyway. The caller is responsible for the promise
+        (``netkit watch`` checks it with a full scan after each rebuild).
+        """
+        vault = _Load(self.root, self.use_cache, self.write_cache, progress, self.state, frozenset(suspects),
+                      None if only is None else frozenset(only)).run()
         self.state = vault.state
         return vault
 
@@ -614,15 +672,39 @@ class VaultLoader:
         """Forget the in-memory state: the next load starts from the cache file."""
         self.state = None
 
+    def stale_paths(self) -> list[str] | None:
+        """Contact paths whose stat differs from the last load's (added, removed, modified),
+        found by a full scan that parses nothing and changes no state; None before the
+        first load. How ``netkit watch`` checks, after a rebuild that trusted the observer
+        (``only=``), that nothing was missed."""
+        state = self.state
+        if state is None:
+            return None
+        config = state.config
+        found, _ = _scan(self.root, config)
+        entries = state.entries
+        stale = [rel for rel in entries if rel not in found]
+        unreadable = set(state.unreadable)
+        for rel, st in found.items():
+            old = entries.get(rel)
+            if old is None:
+                if rel not in unreadable:
+                    stale.append(rel)
+            elif st is None or (old.size, old.mtime_ns, old.ctime_ns, old.ino) != (
+                    st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino):
+                stale.append(rel)
+        return sorted(stale)
+
 
 class _Load:
     """One load (a class only to share its many locals between its steps)."""
 
     def __init__(
         self, root: Path, use_cache: bool, write_cache: bool, progress: Callable[[int, int], None] | None,
-        previous: LoadState | None, suspects: frozenset[str],
+        previous: LoadState | None, suspects: frozenset[str], only: frozenset[str] | None = None,
     ) -> None:
         self.root = root
+        self.only = only
         self.use_cache = use_cache
         self.write_cache = write_cache and use_cache
         self.progress = progress
@@ -648,7 +730,13 @@ class _Load:
             parsed_config, parsed_diags = config_mod.parse_config(config_raw)
             config, config_diags = parsed_config, tuple(parsed_diags)
         clock = time.perf_counter()
-        found, discover_diags = _scan(self.root, config)
+        partial = None
+        if self.only is not None and base is not None and base is self.previous:
+            partial = _scan_only(self.root, config, base, self.only)
+        if partial is not None:
+            found, discover_diags = partial
+        else:
+            found, discover_diags = _scan(self.root, config)
         self.stats.timings["scan"] = time.perf_counter() - clock
 
         old_entries = base.entries if base is not None else {}
@@ -753,7 +841,8 @@ class _Load:
             rewrite = True
         # "persisted": the cache file already holds all this state knows (nothing to write)
         state = LoadState(key, scan_ns, config, config_diags, entries, duplicates, persisted=not rewrite,
-                          blobs=base.blobs if base is not None else None)
+                          blobs=base.blobs if base is not None else None,
+                          scan_diagnostics=tuple(discover_diags), unreadable=tuple(sorted(unreadable)))
         if self.write_cache and rewrite:
             clock = time.perf_counter()
             self.stats.warning = cache_mod.write(self.root, state)
