@@ -66,9 +66,16 @@ def renamed(original: str, name: str) -> str:
     return out
 
 
-def atomic_write(path: Path, text: str) -> None:
+def atomic_write(path: Path, text: str | bytes) -> None:
+    """Save like an editor: write a temp file next to ``path``, then rename it over ``path``.
+
+    ``bytes`` are written as they are (to restore a file byte for byte).
+    """
     tmp = path.with_name(f".{path.name}.swp")
-    tmp.write_text(text, encoding="utf-8")
+    if isinstance(text, bytes):
+        tmp.write_bytes(text)
+    else:
+        tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
 
 
