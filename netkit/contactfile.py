@@ -51,7 +51,7 @@ def parse_contact(raw: bytes, path: str, config: Config) -> tuple[Contact | None
         links=links,
     )
     diags.extend(log_diags)
-    entries.sort(key=_BY_DATE_AND_LINE)
+    entries.sort(key=_BY_DATE)
     contact = Contact(
         path=path,
         stem=stem,
@@ -78,10 +78,19 @@ def parse_contact(raw: bytes, path: str, config: Config) -> tuple[Contact | None
         last_contact=values.get("last_contact"),
         log=tuple(entries),
         notes=notes,
-        front_matter={k: to_jsonable(f.value) for k, f in fields.items()},
+        front_matter=_jsonable_front_matter(fields),
         links=tuple(links),
     )
     return contact, diags
+
+
+def _jsonable_front_matter(fields: dict[str, Any]) -> dict[str, Any]:
+    """``{key: to_jsonable(value)}``; text values (most of them) skip the call."""
+    out: dict[str, Any] = {}
+    for key, field in fields.items():
+        value = field.value
+        out[key] = value if type(value) is str else to_jsonable(value)
+    return out
 
 
 def _front_matter_links(fields: dict[str, Any]) -> list[Link]:
@@ -134,8 +143,10 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
     return text.removeprefix(document.BOM), []
 
 
-#: sort key of log entries: (date, line), computed in C
-_BY_DATE_AND_LINE = operator.attrgetter("date", "line")
+#: sort key of log entries: the order is (date, line), computed in C. parse_log returns the entries in
+#: line order and the sort is stable, so the date alone gives the same order, without
+#: building a tuple per entry.
+_BY_DATE = operator.attrgetter("date")
 
 
 def to_jsonable(value: Any) -> Any:

@@ -11,8 +11,9 @@ from netkit.diagnostics import Diagnostic
 BOM = "\ufeff"
 _FENCE_OPEN = re.compile(r"^---[ \t]*\r?$")
 _FENCE_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$")
-# the same, searched line-wise through the whole text in one call (see split)
-_FENCE_CLOSE_LINE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+# the same, searched through the whole text in one call from the newline before a line (see
+# split): the literal newline lets the regex engine skip from line to line
+_FENCE_CLOSE_LINE = re.compile(r"\n(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
 
 
@@ -39,10 +40,10 @@ def split(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]:
     if first_nl < 0:
         return None, [_unterminated(path, text)]
     # the first later line that is a closing fence (one regex search, not a loop per line)
-    close = _FENCE_CLOSE_LINE.search(text, first_nl + 1)
+    close = _FENCE_CLOSE_LINE.search(text, first_nl)
     if close is None:
         return None, [_unterminated(path, text)]
-    pos = close.start()
+    pos = close.start() + 1
     line_no = 2 + text.count("\n", first_nl + 1, pos)
     nl = text.find("\n", pos)
     body_start = len(text) if nl < 0 else nl + 1

@@ -32,6 +32,18 @@ KNOWN_FIELDS = frozenset(
      "tier", "cadence", "status", "birthday")
 )
 
+# How validate treats each known key: one dict lookup instead of a chain of tuple scans.
+_TEXT, _LIST, _MULTI_TEXT, _DATE = "text", "list", "multi-text", "date"
+_TIER, _CADENCE, _STATUS, _BIRTHDAY, _TOLERATED = "tier", "cadence", "status", "birthday", "tolerated"
+_KIND: dict[str, str] = {
+    **dict.fromkeys(TOLERATED_FIELDS, _TOLERATED),
+    **dict.fromkeys(DATE_FIELDS, _DATE),
+    **dict.fromkeys(MULTI_TEXT_FIELDS, _MULTI_TEXT),
+    **dict.fromkeys(LIST_FIELDS, _LIST),
+    **dict.fromkeys(TEXT_FIELDS, _TEXT),
+    "tier": _TIER, "cadence": _CADENCE, "status": _STATUS, "birthday": _BIRTHDAY,
+}
+
 _BIRTHDAY_NOYEAR = re.compile(r"^--(\d{2})-?(\d{2})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -62,17 +74,24 @@ def validate(
         value = field.value
         if value is None:
             continue  # `key:` with nothing after it means "not set", as in Obsidian
-        if key in TEXT_FIELDS:
+        kind = _KIND.get(key)
+        if kind is _TEXT:
+            # most fields are plain text: answered here, before the call to _text
+            if isinstance(value, str):
+                value = value.strip()
+                if value:
+                    out[key] = value
+                continue
             text = _text(field, report)
             if text is not None:
                 out[key] = text
-        elif key in LIST_FIELDS:
+        elif kind is _LIST:
             items = _text_list(field, report)
             if items is not None:
                 if key == "tags":
                     items = tuple(t.lstrip("#") for t in items)
                 out[key] = items
-        elif key in MULTI_TEXT_FIELDS:
+        elif kind is _MULTI_TEXT:
             items = _text_list(field, report)
             if items is not None:
                 if key == "email":
@@ -82,11 +101,11 @@ def validate(
                                    "write it as name@example.com", severity="warning",
                                    item=i if isinstance(value, list) else None)
                 out[key] = items
-        elif key in DATE_FIELDS:
+        elif kind is _DATE:
             day = _date(field, report)
             if day is not None:
                 out[key] = day
-        elif key == "tier":
+        elif kind is _TIER:
             if isinstance(value, bool) or not isinstance(value, int):
                 report(field, "schema.type", f"`tier` must be a whole number, not {_describe(value)}",
                        "e.g. `tier: 2`")
@@ -95,21 +114,21 @@ def validate(
                        "tiers defined: " + ", ".join(str(k) for k in sorted(config.tiers)))
             else:
                 out["tier"] = value
-        elif key == "cadence":
+        elif kind is _CADENCE:
             dur = _duration(field, report)
             if dur is not None:
                 out["cadence"] = dur
-        elif key == "status":
+        elif kind is _STATUS:
             if not isinstance(value, str) or value not in STATUSES:
                 report(field, "schema.enum", f"`status` must be one of {', '.join(STATUSES)}, not {_describe(value)}",
                        "paused and archived contacts are never due")
             else:
                 out["status"] = value
-        elif key == "birthday":
+        elif kind is _BIRTHDAY:
             bday = _birthday(field, report)
             if bday is not None:
                 out["birthday"] = bday
-        elif key in TOLERATED_FIELDS:
+        elif kind is _TOLERATED:
             continue
         elif key in config.fields:
             _check_declared(field, config.fields[key].type, report)

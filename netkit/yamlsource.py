@@ -153,20 +153,31 @@ class _SimpleField(Field):
         return self.line, self.column
 
 
+# The slots' own setters: cheaper than object.__setattr__, which looks each name up first.
+# Field is frozen, and its generated __init__ would set ``node``, which stays unset here
+# until the property composes it.
+_SET_KEY = Field.__dict__["key"].__set__
+_SET_VALUE = Field.__dict__["value"].__set__
+_SET_KEY_LINE = Field.__dict__["key_line"].__set__
+_SET_KEY_COLUMN = Field.__dict__["key_column"].__set__
+_SET_LINE = Field.__dict__["line"].__set__
+_SET_COLUMN = Field.__dict__["column"].__set__
+_SET_SNIPPET = _SimpleField.__dict__["_snippet"].__set__
+_SET_ITEMS = _SimpleField.__dict__["_items"].__set__
+_NEW = object.__new__
+
+
 def _simple_field(key: str, value: Any, key_line: int, line: int, column: int, snippet: _Snippet,
                   items: tuple[tuple[int, int], ...] | None = None) -> Field:
-    # object.__setattr__ on the slots directly: Field is frozen, and its generated __init__
-    # would set ``node``, which stays unset here until the property composes it
-    field = object.__new__(_SimpleField)
-    setattr_ = object.__setattr__
-    setattr_(field, "key", key)
-    setattr_(field, "value", value)
-    setattr_(field, "key_line", key_line)
-    setattr_(field, "key_column", 1)
-    setattr_(field, "line", line)
-    setattr_(field, "column", column)
-    setattr_(field, "_snippet", snippet)
-    setattr_(field, "_items", items)
+    field = _NEW(_SimpleField)
+    _SET_KEY(field, key)
+    _SET_VALUE(field, value)
+    _SET_KEY_LINE(field, key_line)
+    _SET_KEY_COLUMN(field, 1)
+    _SET_LINE(field, line)
+    _SET_COLUMN(field, column)
+    _SET_SNIPPET(field, snippet)
+    _SET_ITEMS(field, items)
     return field
 
 
@@ -175,8 +186,6 @@ def _simple_field(key: str, value: Any, key_line: int, line: int, column: int, s
 #: characters outside this set (tabs, CR, other YAML line breaks, BOM, control and
 #: non-printable characters) send the snippet to the full parser
 _UNSIMPLE_CHAR = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
-_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]{0,200}):(?:( +)(.*))?")
-_ITEM_LINE = re.compile(r"( *)- +(.*)")
 _DOUBLE_QUOTED = re.compile(r'"([^"\\]*)"')
 _SINGLE_QUOTED = re.compile(r"'([^']*)'")
 _DECIMAL = re.compile(r"0|[1-9][0-9]*")
@@ -185,6 +194,12 @@ _YMD = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _IMPLICIT: dict[Any, list[tuple[str, re.Pattern[str]]]] = SafeLoader.yaml_implicit_resolvers  # type: ignore[attr-defined]
 _NOT_SIMPLE = object()
+# One row per line of a fast-path snippet (which ends with a newline): `key: value` or
+# `key:`, a block list item, a comment, or a blank line; other lines match nothing.
+_SIMPLE_LINE = re.compile(r"^(?:([A-Za-z_][A-Za-z0-9_-]{0,200}):(?:( +)(.*))?|( *)(- +)(.*)|#.*| *)\n", re.MULTILINE)
+#: scalar text -> its value, shared by every load (see _scalar); bounded like logbook's memos
+_SCALAR_MEMO: dict[str, Any] = {}
+_MEMO_LIMIT = 50_000
 
 
 def _simple_scalar(text: str) -> Any:
@@ -198,6 +213,13 @@ def _simple_scalar(text: str) -> Any:
         return m.group(1) if m else _NOT_SIMPLE
     if first in _INDICATORS or ": " in text or " #" in text or text[-1] == ":":
         return _NOT_SIMPLE
+    if _YMD.fullmatch(text):
+        # a date (the usual non-text value): no int or float resolver matches a `-` inside,
+        # so the resolvers below would say timestamp; skip trying them
+        try:
+            return dt.date(int(text[0:4]), int(text[5:7]), int(text[8:10]))
+        except ValueError:
+            return _NOT_SIMPLE  # the full path reports it
     # PyYAML's BaseResolver.resolve for a plain scalar, using the loader's own resolvers
     tag = _TAG_STR
     for candidate, regexp in _IMPLICIT.get(first, ()):
@@ -221,8 +243,15 @@ def _simple_scalar(text: str) -> Any:
     return _NOT_SIMPLE
 
 
-def _is_blank_or_comment(line: str) -> bool:
-    return not line.strip(" ") or line[0] == "#"
+def _scalar(text: str) -> Any:
+    """:func:`_simple_scalar`, memoised: front matter repeats values (tiers, dates, places)
+    across a vault, and every value it returns is immutable, so sharing one is safe."""
+    value = _SCALAR_MEMO.get(text, _NOT_SIMPLE)
+    if value is _NOT_SIMPLE:
+        value = _simple_scalar(text)
+        if value is not _NOT_SIMPLE and len(_SCALAR_MEMO) < _MEMO_LIMIT:
+            _SCALAR_MEMO[text] = value
+    return value
 
 
 def _load_simple(snippet: str, line_offset: int) -> YamlMapping | None:
@@ -230,65 +259,72 @@ def _load_simple(snippet: str, line_offset: int) -> YamlMapping | None:
     snippet is anything else (see the module docstring)."""
     if _UNSIMPLE_CHAR.search(snippet) is not None:
         return None
-    lines = snippet.split("\n")
-    count = len(lines)
-    if count * 2 > MAX_NODES:
+    newlines = snippet.count("\n")
+    if (newlines + 1) * 2 > MAX_NODES:
+        return None
+    if snippet.endswith("\n"):
+        rows = _SIMPLE_LINE.findall(snippet)
+    else:  # the last line then matches like the others (and an empty one is blank)
+        rows = _SIMPLE_LINE.findall(snippet + "\n")
+        newlines += 1
+    # rows, one per line unless some line is none of the shapes: (key, spaces, value,
+    # indent, dash, item); a blank or comment line has neither key nor dash
+    count = len(rows)
+    if count != newlines:
         return None
     holder = _Snippet(snippet)
     fields: dict[str, Field] = {}
     i = 0
     while i < count:
-        line = lines[i]
-        if not line or line[0] == "#" or not line.strip(" "):
+        key, spaces, text, _, dash, _ = rows[i]
+        if not key:
+            if dash:
+                return None  # a list item where a key belongs
             i += 1
             continue
-        m = _KEY_LINE.fullmatch(line)
-        if m is None:
-            return None
-        key = m.group(1)
         if key in fields:
             return None  # duplicate keys: the full path reports them
         file_line = line_offset + i + 1
-        text = (m.group(3) or "").rstrip(" ")
+        text = text.rstrip(" ")
         if text:
-            value = _simple_scalar(text)
+            value = _scalar(text)
             if value is _NOT_SIMPLE:
                 return None
-            fields[key] = _simple_field(key, value, file_line, file_line, m.start(3) + 1, holder)
+            fields[key] = _simple_field(key, value, file_line, file_line, len(key) + len(spaces) + 2, holder)
             i += 1
             continue
         # `key:` alone: a block list follows, or the value is null
         j = i + 1
-        while j < count and _is_blank_or_comment(lines[j]):
+        while j < count and not rows[j][0] and not rows[j][4]:
             j += 1
-        first = _ITEM_LINE.fullmatch(lines[j]) if j < count else None
-        if first is None:
+        if j == count or not rows[j][4]:
             # an empty scalar stands right after the colon
             fields[key] = _simple_field(key, None, file_line, file_line, len(key) + 2, holder)
             i += 1
             continue
-        indent = len(first.group(1))
+        indent = rows[j][3]
         items: list[Any] = []
         positions: list[tuple[int, int]] = []
         seq_line = line_offset + j + 1
         while j < count:
-            item_line = lines[j]
-            if _is_blank_or_comment(item_line):
-                j += 1
+            _, _, _, item_indent, dash, item_text = rows[j]
+            if not dash:
+                if rows[j][0]:
+                    break  # the next key
+                j += 1  # blank or comment
                 continue
-            im = _ITEM_LINE.fullmatch(item_line)
-            if im is None or len(im.group(1)) != indent:
+            if item_indent != indent:
                 break
-            item_text = im.group(2).rstrip(" ")
+            item_text = item_text.rstrip(" ")
             if not item_text:
                 return None
-            item = _simple_scalar(item_text)
+            item = _scalar(item_text)
             if item is _NOT_SIMPLE:
                 return None
             items.append(item)
-            positions.append((line_offset + j + 1, im.start(2) + 1))
+            positions.append((line_offset + j + 1, len(indent) + len(dash) + 1))
             j += 1
-        fields[key] = _simple_field(key, items, file_line, seq_line, indent + 1, holder, tuple(positions))
+        fields[key] = _simple_field(key, items, file_line, seq_line, len(indent) + 1, holder, tuple(positions))
         i = j
     if not fields:
         return None
