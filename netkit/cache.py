@@ -576,6 +576,22 @@ def _check_diagnostics(value: Any) -> None:
         raise CacheError("unexpected diagnostics")
 
 
+def prepare_folder(root: Path) -> str | None:
+    """Create ``.netkit/cache`` (with its .gitignore) if needed; a reason it cannot be used
+    (a link out of the vault) or None. Raises OSError when it cannot be created."""
+    folder = root / CACHE_FOLDER
+    created = not folder.is_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    # never write through a link that leads out of the vault
+    real_root = os.path.realpath(root)
+    if os.path.commonpath([real_root, os.path.realpath(folder)]) != real_root:
+        return f"{CACHE_FOLDER} leads outside the vault; the cache was not written"
+    if created:
+        (folder / ".gitignore").write_text("# written by netkit: the index cache is never committed\n*\n",
+                                           encoding="utf-8")
+    return None
+
+
 def write(root: Path, state: LoadState) -> str | None:
     """Write the cache: append new segments, then replace the index atomically.
 
@@ -583,15 +599,9 @@ def write(root: Path, state: LoadState) -> str | None:
     """
     folder = root / CACHE_FOLDER
     try:
-        created = not folder.is_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        # never write through a link that leads out of the vault
-        real_root = os.path.realpath(root)
-        if os.path.commonpath([real_root, os.path.realpath(folder)]) != real_root:
-            return f"{CACHE_FOLDER} leads outside the vault; the cache was not written"
-        if created:
-            (folder / ".gitignore").write_text("# written by netkit: the index cache is never committed\n*\n",
-                                               encoding="utf-8")
+        problem = prepare_folder(root)
+        if problem:
+            return problem
         source, compacted, replaced = _write_segments(folder, state)
         try:
             _write_index(folder, state, source)

@@ -155,6 +155,8 @@ class LoadStats:
     timings: dict[str, float] = dataclasses.field(default_factory=dict)
     #: a problem with the cache itself (unwritable folder...); never a diagnostic
     warning: str | None = None
+    #: a cache write still running in the background (see :func:`save_cache`)
+    pending: Any = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -619,21 +621,105 @@ def load_vault(
     return _Load(Path(root), use_cache, write_cache, progress, previous, frozenset(suspects)).run()
 
 
-def save_cache(vault: Vault) -> str | None:
+def save_cache(vault: Vault, *, background: bool = False) -> str | None:
     """Write the cache for a loaded vault unless it is up to date; return a warning or None.
 
     Cheapest right after the load (before ``vault.contacts`` is used): cached contacts are
     then still in encoded form and are written back as they are.
+
+    ``background=True``: when the write is large (a cold index: every contact to encode,
+    most of a second at 10,000 contacts) and a fork is safe, a forked child writes it while
+    this process goes on computing the pages on the other core; :func:`finish_cache`
+    waits for it and returns its warning. Otherwise the write happens here and now.
     """
     state = vault.state
     if state is None or state.persisted:
         return None
+    if background:
+        pending = _PendingWrite.start(vault.root, state)
+        if pending is not None:
+            vault.stats.pending = pending
+            return None
     clock = time.perf_counter()
     warning = cache_mod.write(vault.root, state)
     vault.stats.timings["write"] = time.perf_counter() - clock
     vault.stats.warning = warning
     vault.stats.written = warning is None
     return warning
+
+
+def finish_cache(vault: Vault) -> str | None:
+    """Wait for a cache write :func:`save_cache` started in the background (if any); its
+    warning or None."""
+    pending = vault.stats.pending
+    if pending is None:
+        return vault.stats.warning
+    vault.stats.pending = None
+    warning = pending.wait()
+    vault.stats.warning = warning
+    vault.stats.written = warning is None
+    if warning is None and vault.state is not None:
+        vault.state.persisted = True
+    return warning
+
+
+#: a cache write encoding fewer contacts than this is not worth a fork
+BACKGROUND_MIN_CONTACTS = 1000
+
+
+class _PendingWrite:
+    """A cache write running in a forked child; its warning comes back through a pipe."""
+
+    def __init__(self, pid: int, read_fd: int) -> None:
+        self.pid = pid
+        self.read_fd = read_fd
+
+    @classmethod
+    def start(cls, root: Path, state: LoadState) -> _PendingWrite | None:
+        """Fork a writer, or None when not worth it or not safe (then write in-process)."""
+        loose = sum(1 for e in state.entries.values() if e.labels is not None and e.segment is None)
+        # fork only on Linux (elsewhere it is unavailable or unsafe), and never with other
+        # threads running: a forked copy of a lock held by one of them would deadlock
+        if loose < BACKGROUND_MIN_CONTACTS or not sys.platform.startswith("linux") or threading.active_count() > 1:
+            return None
+        try:
+            if cache_mod.prepare_folder(root) is not None:
+                return None  # the in-process write reports why
+            read_fd, write_fd = os.pipe()
+        except OSError:
+            return None
+        sys.stdout.flush()
+        sys.stderr.flush()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_fd)
+            os.close(write_fd)
+            return None
+        if pid == 0:  # the child: write, report, and leave without running any cleanup
+            code = 1
+            try:
+                os.close(read_fd)
+                warning = cache_mod.write(root, state)
+                os.write(write_fd, (warning or "").encode("utf-8", "replace")[:4000])
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write_fd)
+        return cls(pid, read_fd)
+
+    def wait(self) -> str | None:
+        """Wait for the child; its warning, or None when the cache was written."""
+        chunks: list[bytes] = []
+        try:
+            while chunk := os.read(self.read_fd, 4096):
+                chunks.append(chunk)
+        finally:
+            os.close(self.read_fd)
+        _, status = os.waitpid(self.pid, 0)
+        if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+            return "the cache writer stopped unexpectedly; the cache will be rebuilt next time"
+        return b"".join(chunks).decode("utf-8", "replace") or None
 
 
 class VaultLoader:

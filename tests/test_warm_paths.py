@@ -271,3 +271,51 @@ def test_index_rewrites_briefs_only_when_stale(tmp_path: Path) -> None:
                                                encoding="utf-8")
     assert invoke(root, "index")[0] == 0
     assert (record.stat().st_mtime_ns, record.stat().st_ino) != first
+
+
+# ---------------------------------------------------------------- background cache write
+
+
+def test_a_large_cache_write_runs_in_a_forked_child(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import threading
+
+    root = make_rich(tmp_path)
+    monkeypatch.setattr(loader, "BACKGROUND_MIN_CONTACTS", 1)
+    vault = loader.load_vault(root)
+    assert loader.save_cache(vault, background=True) is None
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        assert vault.stats.pending is not None
+    assert loader.finish_cache(vault) is None
+    assert vault.stats.pending is None and vault.stats.written
+    again = loader.load_vault(root)
+    assert again.stats.cache == "hit" and again.stats.parsed == 0
+    assert again.contacts == loader.load_vault(root, use_cache=False).contacts
+
+
+def test_a_failing_background_write_is_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    root = make_rich(tmp_path)
+    monkeypatch.setattr(loader, "BACKGROUND_MIN_CONTACTS", 1)
+
+    def broken(root: Path, state: object) -> str:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cache_mod, "write", broken)
+    vault = loader.load_vault(root)
+    loader.save_cache(vault, background=True)
+    if vault.stats.pending is None:  # no fork here (threads): the in-process write raised nothing useful
+        assert threading.active_count() > 1
+        return
+    warning = loader.finish_cache(vault)
+    assert warning and "cache" in warning
+
+
+def test_a_cold_index_through_the_cli_leaves_a_usable_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_rich(tmp_path)
+    monkeypatch.setattr(loader, "BACKGROUND_MIN_CONTACTS", 1)
+    code, out = invoke(root, "index")
+    assert code == 0 and "netkit: warning" not in out
+    again = loader.load_vault(root)
+    assert again.stats.cache == "hit" and again.stats.parsed == 0

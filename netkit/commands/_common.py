@@ -93,7 +93,9 @@ def load(*, progress: bool = False, use_cache: bool = True, save_cache: bool = F
         vault = loader.load_vault(root, use_cache=use_cache, progress=bar.update if bar else None)
         if save_cache and use_cache:
             # before contacts are decoded: cached ones are written back still encoded
-            warning = loader.save_cache(vault)
+            # a large write (a cold index) runs in a forked child while the pages are
+            # computed; the command collects its warning with loader.finish_cache
+            warning = loader.save_cache(vault, background=True)
             if warning:
                 click.echo(f"netkit: warning: {warning}", err=True)
         vault = loader.with_notes_and_links(vault, remember=save_cache and use_cache)

@@ -83,11 +83,11 @@ def command(as_json: bool) -> None:
         result = _skipped(vault, kept, load_seconds, time.perf_counter() - started - load_seconds)
     else:
         result = _index(vault, today, load_seconds)
-    from netkit import briefs
+    from netkit import briefs, loader
 
-    warning = briefs.refresh(vault)  # for `netkit due` (nothing is decoded when current)
-    if warning:
-        click.echo(f"netkit: warning: {warning}", err=True)
+    for warning in (briefs.refresh(vault), loader.finish_cache(vault)):
+        if warning:  # briefs: for `netkit due` (nothing is decoded when they are current)
+            click.echo(f"netkit: warning: {warning}", err=True)
     if as_json:
         _common.json_dump(to_json(result))
     else:
