@@ -95,7 +95,11 @@ def command(debounce_ms: int | None, polling: bool | None, timings: bool) -> Non
     depend on the date). Settings: `watch: {debounce_ms: 100, polling: false,
     poll_interval_ms: 1000}` in netkit.yaml. Ctrl-C stops it (exit 0).
     """
+    import gc
+
     from netkit import loader, watch
+
+    gc.enable()  # a long-running process: cycles must be collected (see cli.main)
 
     root = _common.vault_root()
     try:
