@@ -21,8 +21,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from netkit import fileio
-
 if TYPE_CHECKING:
     from netkit.loader import Vault
 
@@ -157,6 +155,9 @@ class Memory:
                           sort_keys=True).encode()
         if self._load() == json.loads(data):
             return
+        # imported here: a run with nothing to do never writes, and fileio is slow to import
+        from netkit import fileio
+
         tmp = self.path.with_name(f"{fileio.TEMP_PREFIX}pages-{os.getpid()}.tmp")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
