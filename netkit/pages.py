@@ -28,7 +28,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import gc
-import heapq
+import itertools
 import operator
 import os
 import pickle
@@ -50,6 +50,7 @@ from netkit.loader import Vault
 from netkit.model import Config, Contact
 from netkit.quality import Action, ContactQuality, Indicators, NetworkRow, NetworkStats
 from netkit.quality.network import TierHealth
+from netkit.quality.topk import SortedItems, TopK
 
 if TYPE_CHECKING:  # Jinja2 is imported only to render (a remembered index never renders)
     from netkit.templating import Renderer
@@ -583,6 +584,8 @@ class _Part:
     weakest_key: tuple[int, str, str]  # ... and weakest
     #: kind -> due row, for the touchpoint and birthday in the 30-day window (if any)
     due_rows: dict[str, DueRow]
+    #: kind -> the due row's place in the due lists (:func:`cadence.urgency`, unique)
+    due_keys: dict[str, tuple[Any, ...]]
     planned: tuple[PlannedRow, ...]  # planned touchpoints in the window
     review: tuple[tuple[str, ReviewRow], ...]  # (Review.md section, its row)
     #: touchpoints per activity month (index into the 12 months) and per channel
@@ -613,11 +616,13 @@ def _make_part(contact: Contact, s: _Settings) -> _Part:
     sched = cadence.schedule(contact, s.config, today)
     q = quality.assess_contact(contact, s.config, today, s.settings, schedule=sched)
     row = _contact_row(contact, sched, q, s.config, today, s.pages_dir)
+    due_items = cadence.contact_due_items(sched, today, s.horizon)
     due_rows = {
         item.kind: DueRow(item.kind, row, item.date.isoformat(), item.days_until, cadence.describe(item, today),
                           item.age)
-        for item in cadence.contact_due_items(sched, today, s.horizon)
+        for item in due_items
     }
+    due_keys = {item.kind: cadence.urgency(item, today) for item in due_items}
     planned: list[PlannedRow] = []
     months: dict[int, int] = {}
     channels: dict[str, int] = {}
@@ -652,6 +657,7 @@ def _make_part(contact: Contact, s: _Settings) -> _Part:
         strongest_key=(-(row.strength or 0), folded, contact.path),
         weakest_key=(row.strength or 0, folded, contact.path),
         due_rows=due_rows,
+        due_keys=due_keys,
         planned=tuple(planned),
         review=tuple((section, ReviewRow(row, reason)) for section, reason in _review_reasons(row, contact)),
         months=tuple(months.items()),
@@ -691,18 +697,31 @@ def _charts(
     return Charts(tier_chart, month_chart, channel_chart, introducer_chart)
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class _TierMembers:
+    """What a tier's row takes from its members (active and paused, by name then path)."""
+
+    contacts: tuple[ContactRow, ...]
+    rows_md: str
+    active: int
+
+    @classmethod
+    def of(cls, people: Sequence[_Part]) -> _TierMembers:
+        return cls(tuple(p.row for p in people), "\n".join(p.tiers_line for p in people),
+                   sum(1 for p in people if p.row.status == "active"))
+
+
+_NO_MEMBERS = _TierMembers((), "", 0)
+
+
 def _tiers(
-    config: Config, by_name: Sequence[_Part], tier_health: Mapping[int, TierHealth]
+    config: Config, members: Mapping[int, _TierMembers], tier_health: Mapping[int, TierHealth]
 ) -> tuple[TierRow, ...]:
-    members: dict[int, list[_Part]] = {}
-    for part in by_name:  # sorted by name, path
-        if part.row.status != "archived":
-            members.setdefault(part.row.tier, []).append(part)
     out: list[TierRow] = []
-    for key in sorted(set(config.tiers) | set(members)):
+    for key in sorted(set(config.tiers) | {k for k, m in members.items() if m.contacts}):
         tier = config.tiers.get(key)
-        people = members.get(key, [])
-        active = sum(1 for p in people if p.row.status == "active")
+        people = members.get(key, _NO_MEMBERS)
+        active = people.active
         low = tier.target_min if tier else None
         high = tier.target_max if tier else None
         status, status_text = _target_status(active, low, high)
@@ -716,14 +735,14 @@ def _tiers(
             target_max=high,
             target=_target_text(low, high),
             active=active,
-            paused=len(people) - active,
+            paused=len(people.contacts) - active,
             target_status=status,
             status_text=status_text,
             overdue=health.overdue if health is not None else 0,
             on_schedule_share=health.on_schedule_share if health is not None else None,
             mean_strength=health.mean_strength if health is not None else None,
-            contacts=tuple(p.row for p in people),
-            rows_md="\n".join(p.tiers_line for p in people),
+            contacts=people.contacts,
+            rows_md=people.rows_md,
         ))
     return tuple(out)
 
@@ -749,16 +768,6 @@ _NOTE_LINE = re.compile(r"^[ \t]*[^\s#]", re.MULTILINE)
 def _has_notes(notes: str) -> bool:
     """Notes beyond a title heading (new files start with ``# Name`` and nothing else)."""
     return _NOTE_LINE.search(notes) is not None
-
-
-def _review(by_tier: Sequence[_Part]) -> dict[str, Any]:
-    """Prune candidates, one-way and unanswered relationships, missing data; each with a reason,
-    by tier, then name, then path."""
-    sections: dict[str, list[ReviewRow]] = {name: [] for name in _REVIEW_SECTIONS}
-    for part in by_tier:
-        for section, row in part.review:
-            sections[section].append(row)
-    return {name: tuple(items) for name, items in sections.items()}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -919,6 +928,12 @@ def _headline(stats: NetworkStats, due: Mapping[str, Any], errors: int) -> str:
 
 _STRONGEST_FIRST = operator.attrgetter("strongest_key")
 _WEAKEST_FIRST = operator.attrgetter("weakest_key")
+_NAME_KEY = operator.attrgetter("name_key")
+_ROW = operator.attrgetter("row")
+
+#: more contacts made again than this in one build: the lists spanning contacts are sorted
+#: again from scratch (cheaper than patching them, and the path a first build takes)
+PATCH_LIMIT = quality.PATCH_LIMIT
 
 
 def _is_ranked(part: _Part) -> bool:
@@ -930,48 +945,173 @@ class _TopParts:
     """The ``size`` ranked parts (:func:`_is_ranked`) with the smallest ``key``, kept between
     builds: ``heapq.nsmallest`` over 10,000 parts costs ~2 ms per list and build.
 
-    Keys end with the path, so they are unique and the result is a set fixed by the keys.
-    After an edit that set stays the same when every changed part was outside it and still
-    is (its old and new key both rank after the last one kept); otherwise it is recomputed.
+    Keys end with the path, so they are unique and the result is a set fixed by the keys:
+    a :class:`~netkit.quality.topk.TopK` patched with the changed parts (old key out, new
+    key in) gives exactly what ranking every part again gives.
     """
 
     def __init__(self, size: int, key: Callable[[_Part], Any]) -> None:
         self.size = size
         self.key = key
-        self._top: list[_Part] | None = None
+        self._top: TopK[_Part] = TopK(size)
 
     def forget(self) -> None:
         """Recompute on the next update."""
-        self._top = None
+        self._top = TopK(self.size)
 
-    def update(self, parts: Sequence[_Part], current: Mapping[str, _Part], changed: Sequence[str],
+    def update(self, parts: Iterable[_Part], current: Mapping[str, _Part], changed: Sequence[str],
                old: Mapping[str, _Part]) -> list[_Part]:
-        """``heapq.nsmallest(size, ranked parts, key)``. ``current``: the same parts by path;
-        ``changed``: the paths whose part is new, made again or gone since the last update;
-        ``old``: the parts by path as of the last update."""
-        top = self._top
-        if top is not None and len(top) == self.size and self._unaffected(top, current, changed, old):
-            return top
-        top = heapq.nsmallest(self.size, [p for p in parts if _is_ranked(p)], key=self.key)
-        self._top = top
-        return top
+        """``heapq.nsmallest(size, ranked parts, key)``. ``parts``: every current part (in
+        any order); ``current``: the same parts by path; ``changed``: the paths whose part
+        is new, made again or gone since the last update; ``old``: the parts by path as of
+        the last update."""
+        top, key = self._top, self.key
+        if top.valid and len(changed) <= PATCH_LIMIT:
+            for path in changed:
+                before, after = old.get(path), current.get(path)
+                if before is after:
+                    continue
+                if before is not None and _is_ranked(before):
+                    top.remove(key(before))
+                if after is not None and _is_ranked(after):
+                    top.add(key(after), after)
+        else:
+            top.valid = False
+        if not top.valid:
+            top.reset((key(p), p) for p in parts if _is_ranked(p))
+        return top.top()
 
-    def _unaffected(self, top: list[_Part], current: Mapping[str, _Part], changed: Sequence[str],
-                    old: Mapping[str, _Part]) -> bool:
-        if len(changed) > 64:
-            return False  # a big change: recomputing is cheaper than looking
-        last = self.key(top[-1])
-        kept = {p.row.path for p in top}
-        for path in changed:
-            if path in kept:
-                return False
-            before, after = old.get(path), current.get(path)
-            # (a part outside the list before the edit ranked after `last`, or was not ranked)
-            if after is not None and _is_ranked(after) and self.key(after) < last:
-                return False
-            if before is not None and _is_ranked(before) and self.key(before) < last:
-                return False  # cannot happen (it would have been kept); cheap to be sure
-        return True
+
+def _due_list(row: DueRow) -> str:
+    """Which of the due lists a due row goes to."""
+    if row.kind == "birthday":
+        return "birthdays"
+    if row.days_until < 0:
+        return "overdue"
+    return "this_week" if row.days_until <= WEEK_DAYS else "coming_up"
+
+
+_DUE_LISTS = ("overdue", "this_week", "coming_up", "birthdays")
+
+
+def _planned_key(part: _Part, j: int, p: PlannedRow) -> tuple[Any, ...]:
+    # (date, name, path, text) as Due.md sorts them; `j` (the entry's place in its part)
+    # breaks the remaining ties in the order a stable sort of the parts' entries keeps
+    return (p.date, part.name_key[0], part.row.path, p.text, j)
+
+
+class _Lists:
+    """The lists that span contacts, kept sorted between builds of a :class:`ContextBuilder`.
+
+    Every list is sorted by unique keys (each ends with the contact's path), so patching it
+    — take the edited contacts' old entries out, put their new ones in — leaves it exactly
+    as sorting every contact's entries again would. Built from scratch by :meth:`__init__`
+    (first build, many edits, contacts added or removed), patched by :meth:`patch`.
+    """
+
+    def __init__(self, ordered: Sequence[_Part], parts: Mapping[str, _Part], settings: _Settings) -> None:
+        by_path_parts = parts
+        # by position in the vault's order (what the quality report aggregates)
+        self.results = [p.quality for p in ordered]
+        self.net_rows = [p.network_row for p in ordered]
+        self.actions = [p.action for p in ordered]
+        self.by_path = {p.row.path: p.row for p in ordered}
+        self.by_name: SortedItems[_Part] = SortedItems(((p.name_key, p) for p in ordered), _ROW)
+        self.archived: SortedItems[_Part] = SortedItems(
+            ((p.name_key, p) for p in ordered if p.row.status == "archived"), _ROW)
+        members: dict[int, list[tuple[Any, _Part]]] = {}
+        for p in ordered:
+            if p.row.status != "archived":
+                members.setdefault(p.row.tier, []).append((p.name_key, p))
+        self.tiers: dict[int, SortedItems[_Part]] = {k: SortedItems(v) for k, v in members.items()}
+        #: tier -> its members' share of its row (None: make again)
+        self.tier_members: dict[int, _TierMembers | None] = dict.fromkeys(self.tiers)
+        review: dict[str, list[tuple[Any, ReviewRow]]] = {name: [] for name in _REVIEW_SECTIONS}
+        planned: list[tuple[Any, PlannedRow]] = []
+        for p in ordered:
+            for section, row in p.review:
+                review[section].append((p.tier_key, row))
+            planned.extend((_planned_key(p, j, r), r) for j, r in enumerate(p.planned))
+        # the contacts with something due (each part knows): their items in urgency order,
+        # as `netkit due` lists them; patches keep that order by the same keys
+        due_parts = [p for p in ordered if p.due_rows]
+        config, today = settings.config, settings.today
+        items = cadence.due_items([p.contact for p in due_parts], config, today, DUE_WINDOW_DAYS,
+                                  schedules={p.contact.path: p.schedule for p in due_parts})
+        due: dict[str, list[tuple[Any, DueRow]]] = {name: [] for name in _DUE_LISTS}
+        for item in items:
+            p = by_path_parts[item.contact.path]
+            due_row = p.due_rows[item.kind]
+            due[_due_list(due_row)].append((p.due_keys[item.kind], due_row))
+        self.review: dict[str, SortedItems[ReviewRow]] = {
+            name: SortedItems(items) for name, items in review.items()}
+        self.due: dict[str, SortedItems[DueRow]] = {name: SortedItems(items) for name, items in due.items()}
+        self.planned = SortedItems(planned)
+
+    def patch(self, pos: int, old: _Part, new: _Part) -> None:
+        """The contact at ``pos`` (same path) was made again: ``old`` part -> ``new``."""
+        self.results[pos] = new.quality
+        self.net_rows[pos] = new.network_row
+        self.actions[pos] = new.action
+        self.by_path[new.row.path] = new.row
+        self.by_name.replace(old.name_key, new.name_key, new)
+        if old.row.status == "archived":
+            self.archived.remove(old.name_key)
+        else:
+            self.tiers[old.row.tier].remove(old.name_key)
+            self.tier_members[old.row.tier] = None
+        if new.row.status == "archived":
+            self.archived.add(new.name_key, new)
+        else:
+            tier = new.row.tier
+            members = self.tiers.get(tier)
+            if members is None:
+                members = self.tiers[tier] = SortedItems(())
+            members.add(new.name_key, new)
+            self.tier_members[tier] = None
+        for section, _row in old.review:
+            self.review[section].remove(old.tier_key)
+        for section, row in new.review:
+            self.review[section].add(new.tier_key, row)
+        for kind, due_row in old.due_rows.items():
+            self.due[_due_list(due_row)].remove(old.due_keys[kind])
+        for kind, due_row in new.due_rows.items():
+            self.due[_due_list(due_row)].add(new.due_keys[kind], due_row)
+        for j, r in enumerate(old.planned):
+            self.planned.remove(_planned_key(old, j, r))
+        for j, r in enumerate(new.planned):
+            self.planned.add(_planned_key(new, j, r), r)
+
+    def members(self) -> dict[int, _TierMembers]:
+        """Each tier's members' share of its row (made again for the tiers that changed)."""
+        out: dict[int, _TierMembers] = {}
+        for key, items in self.tiers.items():
+            kept = self.tier_members.get(key)
+            if kept is None:
+                kept = self.tier_members[key] = _TierMembers.of(items.items)
+            out[key] = kept
+        return out
+
+    def due_context(self) -> dict[str, Any]:
+        """Due lists for the Dashboard and Due.md, each in :func:`cadence.due_items`' order
+        (most urgent first, ties by tier, name, path)."""
+        births = tuple(self.due["birthdays"].items)
+        return {
+            "overdue": tuple(self.due["overdue"].items),
+            "this_week": tuple(self.due["this_week"].items),
+            "coming_up": tuple(self.due["coming_up"].items),
+            # birthdays are ordered by days until, first
+            "birthdays_week": tuple(itertools.takewhile(lambda r: r.days_until <= WEEK_DAYS, births)),
+            "birthdays": births,
+            "planned": tuple(self.planned.items),
+            "window_days": DUE_WINDOW_DAYS,
+            "week_days": WEEK_DAYS,
+        }
+
+    def review_context(self) -> dict[str, tuple[ReviewRow, ...]]:
+        """Review.md's sections: prune candidates, one-way and unanswered relationships,
+        missing data; each with a reason, by tier, then name, then path."""
+        return {name: tuple(items.items) for name, items in self.review.items()}
 
 
 class ContextBuilder:
@@ -983,11 +1123,13 @@ class ContextBuilder:
     the parts that span contacts: the sorted lists, the network aggregates and the
     relationship graph. Between builds the builder keeps every contact's share, reused
     while the contact is the same object (or an equal one) and ``today``, the config and
-    the pages folder are unchanged; and the graph summary, reused while no contact was
-    added, removed, renamed or relinked. So ``netkit watch``, which keeps one builder, pays
-    after an edit for the edited contacts plus the aggregation over the precomputed rows,
-    not for the whole vault. A builder used once (``netkit index``) costs the same as
-    computing everything directly.
+    the pages folder are unchanged; the sorted lists and the network's running totals,
+    patched with the contacts made again (sorted and summed again from scratch when
+    contacts were added or removed, or many changed); and the graph summary, reused while
+    no contact was added, removed, renamed or relinked. So ``netkit watch``, which keeps
+    one builder, pays after an edit for the edited contacts, not for the whole vault. A
+    builder used once (``netkit index``) costs about the same as computing everything
+    directly.
 
     The result is exactly :func:`build_context`'s, whatever the history of the builder.
     Not thread-safe: one build at a time.
@@ -996,10 +1138,11 @@ class ContextBuilder:
     def __init__(self) -> None:
         self._settings: _Settings | None = None
         self._parts: dict[str, _Part] = {}
+        self._paths: list[str] = []  # the contacts' paths in the vault's order, last build
         self._month_totals: list[int] = [0] * MONTHS
         self._channel_totals: dict[str, int] = {}
-        self._by_name: list[str] | None = None  # paths by name, then path
-        self._by_tier: list[str] | None = None  # paths by tier, then name, then path
+        self._lists: _Lists | None = None
+        self._report = quality.ReportCache()
         self._graph_cache = graph.SummaryCache()
         self._graph: _GraphView | None = None
         #: path -> what the graph read from that contact when it was last summarised
@@ -1009,10 +1152,19 @@ class ContextBuilder:
                                  tuple[DiagnosticRow, ...]] | None = None
         #: contacts whose share was (re)computed by the last build (for tests and timings)
         self.recomputed = 0
+        #: whether the last build patched the lists spanning contacts (for tests)
+        self.patched = False
         #: paths whose part the last build made again or dropped
         self._changed: list[str] = []
         self._strongest = _TopParts(HEALTH_LIMIT, _STRONGEST_FIRST)
         self._weakest = _TopParts(2 * HEALTH_LIMIT, _WEAKEST_FIRST)
+
+    def _forget_spanning(self) -> None:
+        """Build the lists and totals spanning contacts from scratch next time."""
+        self._lists = None
+        self._report = quality.ReportCache()
+        self._strongest.forget()
+        self._weakest.forget()
 
     def _settings_for(self, vault: Vault, today: dt.date) -> _Settings:
         config = vault.config
@@ -1035,37 +1187,34 @@ class ContextBuilder:
         )
         # every contact's share depends on these: start over
         self._parts = {}
-        self._strongest.forget()
-        self._weakest.forget()
+        self._forget_spanning()
         self._month_totals = [0] * MONTHS
         self._channel_totals = {}
-        self._by_name = self._by_tier = None
         self._settings = fresh
         return fresh
 
-    def _update_parts(self, vault: Vault, s: _Settings) -> tuple[list[_Part], bool]:
-        """Every contact's share, in the vault's order; and whether the graph may have changed."""
+    def _update_parts(self, vault: Vault, s: _Settings) -> tuple[list[_Part], bool, list[int] | None]:
+        """Every contact's share, in the vault's order; whether the graph may have changed;
+        and the positions of the contacts made again, or None when contacts were added,
+        removed or reordered (the positions of the others changed)."""
         old = self._parts
         graph_keys = self._graph_keys
         parts: dict[str, _Part] = {}
         ordered: list[_Part] = []
         graph_dirty = False
-        names_dirty = tiers_dirty = False
         recomputed = 0
         changed: list[str] = []
+        positions: list[int] = []
         months, channels = self._month_totals, self._channel_totals
-        for contact in vault.contacts:
+        for i, contact in enumerate(vault.contacts):
             path = contact.path
             part = old.get(path)
             if part is None or (part.contact is not contact and part.contact != contact):
                 fresh = _make_part(contact, s)
                 recomputed += 1
                 changed.append(path)
-                if part is None:
-                    names_dirty = tiers_dirty = True
-                else:
-                    names_dirty = names_dirty or part.name_key != fresh.name_key
-                    tiers_dirty = tiers_dirty or part.tier_key != fresh.tier_key
+                positions.append(i)
+                if part is not None:
                     _count(months, channels, part, -1)
                 _count(months, channels, fresh, 1)
                 if graph_keys.get(path) != fresh.graph_key:
@@ -1074,24 +1223,27 @@ class ContextBuilder:
                 part = fresh
             parts[path] = part
             ordered.append(part)
-        if len(parts) != len(old) or recomputed:
+        same_contacts = len(parts) == len(old)
+        if not same_contacts or recomputed:
             for path, part in old.items():
                 if path not in parts:  # a contact that is gone
                     _count(months, channels, part, -1)
-                    names_dirty = tiers_dirty = True
                     changed.append(path)
+                    same_contacts = False
         if len(graph_keys) != len(parts):
             for path in [p for p in graph_keys if p not in parts]:
                 del graph_keys[path]
             graph_dirty = True
-        if names_dirty:
-            self._by_name = None
-        if tiers_dirty or names_dirty:
-            self._by_tier = None
+        # positions mean something only while every contact keeps its place (the loader
+        # sorts by path, but a cheap check beats relying on it)
+        paths = [c.path for c in vault.contacts]
+        if paths != self._paths:
+            self._paths = paths
+            same_contacts = False
         self._parts = parts
         self.recomputed = recomputed
         self._changed = changed
-        return ordered, graph_dirty
+        return ordered, graph_dirty, positions if same_contacts else None
 
     def build(self, vault: Vault, today: dt.date) -> dict[str, Any]:
         """The context of :func:`build_context` for ``vault`` as of ``today``."""
@@ -1110,6 +1262,10 @@ class ContextBuilder:
             child = _Child(lambda: _graph_view(contacts, index, notes, None).to_bytes())
         try:
             return self._build_with(vault, today, notes, child)
+        except BaseException:
+            # the kept lists may be half patched: never patch them again
+            self._forget_spanning()
+            raise
         finally:
             if child is not None:
                 child.cancel()  # only does something when the build failed
@@ -1120,31 +1276,27 @@ class ContextBuilder:
         s = self._settings_for(vault, today)
         pages_dir = s.pages_dir
         old_parts = self._parts
-        ordered, graph_dirty = self._update_parts(vault, s)
+        ordered, graph_dirty, positions = self._update_parts(vault, s)
         parts = self._parts
-        # one call each, fed with the contacts' precomputed results: only what spans
-        # contacts (the network view, the urgency order) is computed here
-        report = quality.assess(vault.contacts, s.config, today, s.settings,
-                                results=tuple(p.quality for p in ordered),
-                                rows=[p.network_row for p in ordered],
-                                contact_actions=[p.action for p in ordered])
+        lists = self._lists
+        self.patched = lists is not None and positions is not None and len(positions) <= PATCH_LIMIT
+        if lists is not None and positions is not None and len(positions) <= PATCH_LIMIT:
+            for pos in positions:
+                new = ordered[pos]
+                lists.patch(pos, old_parts[new.row.path], new)
+        else:
+            lists = self._lists = _Lists(ordered, parts, s)
+            positions = None  # the report is aggregated from scratch too
+        # the network view from its running totals, patched with the contacts made again
+        report = quality.assess(vault.contacts, s.config, today, s.settings, results=lists.results,
+                                rows=lists.net_rows, contact_actions=lists.actions, cache=self._report,
+                                changed=positions)
         stats = report.network.stats
-        by_path = {path: part.row for path, part in parts.items()}
+        by_path = lists.by_path
+        rows = tuple(lists.by_name.derived)
 
-        if self._by_name is None:
-            self._by_name = [p.row.path for p in sorted(ordered, key=lambda p: p.name_key)]
-        if self._by_tier is None:
-            self._by_tier = [p.row.path for p in sorted(ordered, key=lambda p: p.tier_key)]
-        by_name = [parts[path] for path in self._by_name]
-        by_tier = [parts[path] for path in self._by_tier]
-        rows = tuple(p.row for p in by_name)
-
-        # the contacts with something due (each part knows): their items, in urgency order
-        due_parts = [p for p in ordered if p.due_rows]
-        items = cadence.due_items([p.contact for p in due_parts], s.config, today, DUE_WINDOW_DAYS,
-                                  schedules={p.contact.path: p.schedule for p in due_parts})
-        due = _due([parts[item.contact.path].due_rows[item.kind] for item in items], ordered)
-        tiers = _tiers(s.config, by_name, {t.tier: t for t in stats.tiers})
+        due = lists.due_context()
+        tiers = _tiers(s.config, lists.members(), {t.tier: t for t in stats.tiers})
         months, mix = self._activity(s)
 
         if child is not None:
@@ -1160,10 +1312,10 @@ class ContextBuilder:
         errors, warnings = self._diagnostic_rows(vault, pages_dir)
 
         # by strength, then name, then path (sort keys made once per contact, in its part)
-        strongest = [p.row for p in self._strongest.update(by_name, parts, self._changed, old_parts)]
+        strongest = [p.row for p in self._strongest.update(ordered, parts, self._changed, old_parts)]
         # a small network would list the same people twice
         shown_strong = {r.path for r in strongest}
-        weakest = [p.row for p in self._weakest.update(by_name, parts, self._changed, old_parts)
+        weakest = [p.row for p in self._weakest.update(ordered, parts, self._changed, old_parts)
                    if p.row.path not in shown_strong][:HEALTH_LIMIT]
         return {
             "today": today.isoformat(),
@@ -1183,9 +1335,9 @@ class ContextBuilder:
             "headline": _headline(stats, due, len(errors)),
             "contacts": rows,
             "tiers": tiers,
-            "archived": tuple(r for r in rows if r.status == "archived"),
+            "archived": tuple(lists.archived.derived),
             # the archived table of Tiers.md, pre-formatted like each tier's `rows_md`
-            "archived_md": "\n".join(p.archived_line for p in by_name if p.archived_line),
+            "archived_md": "\n".join([p.archived_line for p in lists.archived.items]),
             "due": due,
             "network": stats,
             "findings": report.network.findings,
@@ -1194,7 +1346,7 @@ class ContextBuilder:
             "quality": report,
             "strongest": tuple(strongest),
             "weakest": tuple(weakest),
-            "review": _review(by_tier),
+            "review": lists.review_context(),
             "activity": months,
             "channels": mix,
             "graph": net,
@@ -1228,25 +1380,6 @@ class ContextBuilder:
         warnings = _diagnostic_rows(vault.warnings, pages_dir)
         self._diagnostics = (diags, pages_dir, errors, warnings)
         return errors, warnings
-
-
-def _due(due_rows: Sequence[DueRow], parts: Sequence[_Part]) -> dict[str, Any]:
-    """Due lists for the Dashboard and Due.md, from rows in :func:`cadence.due_items`' order."""
-    touch = [r for r in due_rows if r.kind == "touchpoint"]
-    births = [r for r in due_rows if r.kind == "birthday"]
-    planned = [p for part in parts for p in part.planned]
-    planned.sort(key=lambda p: (p.date, p.contact.name.casefold(), p.contact.path, p.text))
-    return {
-        # due_items' order already is "most urgent first" with ties by tier, name, path
-        "overdue": tuple(r for r in touch if r.days_until < 0),
-        "this_week": tuple(r for r in touch if 0 <= r.days_until <= WEEK_DAYS),
-        "coming_up": tuple(r for r in touch if r.days_until > WEEK_DAYS),
-        "birthdays_week": tuple(r for r in births if r.days_until <= WEEK_DAYS),
-        "birthdays": tuple(births),
-        "planned": tuple(planned),
-        "window_days": DUE_WINDOW_DAYS,
-        "week_days": WEEK_DAYS,
-    }
 
 
 @contextlib.contextmanager

@@ -20,14 +20,22 @@ from typing import Any
 
 from netkit.model import Config, Contact
 from netkit.quality.advice import (
+    MAX_ACTIONS,
     Action,
     Finding,
+    action_key,
     actions,
     contact_action,
     findings,
     tier_importance,
 )
-from netkit.quality.network import NetworkRow, NetworkStats, measure_network, network_row
+from netkit.quality.network import (
+    NetworkRow,
+    NetworkStats,
+    NetworkTally,
+    measure_network,
+    network_row,
+)
 from netkit.quality.relationship import (
     FLAGS,
     ContactQuality,
@@ -44,11 +52,12 @@ from netkit.quality.settings import (
     quality_config_diagnostics,
     quality_settings,
 )
+from netkit.quality.topk import TopK
 
 __all__ = [
     "DEFAULT_WEIGHTS", "FLAGS", "INDICATORS", "Action", "ContactQuality", "Finding", "Flag",
     "HealthReport", "Indicators", "LogStats", "NetworkHealth", "NetworkRow", "NetworkStats",
-    "QualitySettings", "assess", "assess_contact", "contact_action", "network_row",
+    "QualitySettings", "ReportCache", "assess", "assess_contact", "contact_action", "network_row",
     "parse_quality_settings", "quality_config_diagnostics", "quality_settings", "report_from",
     "tier_importance",
 ]
@@ -108,7 +117,8 @@ class HealthReport:
 def assess(
     contacts: Iterable[Contact], config: Config, today: dt.date, settings: QualitySettings | None = None,
     *, results: Sequence[ContactQuality] | None = None, rows: Sequence[NetworkRow] | None = None,
-    contact_actions: Sequence[Action | None] | None = None,
+    contact_actions: Sequence[Action | None] | None = None, cache: ReportCache | None = None,
+    changed: Sequence[int] | None = None,
 ) -> HealthReport:
     """Assess every contact (in the given order) and the network, as of ``today``.
 
@@ -117,10 +127,17 @@ def assess(
     rebuilds in ``netkit watch``): only the network view is then computed. ``rows`` and
     ``contact_actions`` (each result's :func:`~netkit.quality.network.network_row` and
     :func:`~netkit.quality.advice.contact_action`) save recomputing those too.
+
+    ``cache`` (with all three given) keeps the network view's running totals between calls
+    (``netkit watch``): see :meth:`ReportCache.report` for ``changed``. The result is the
+    same with or without it.
     """
     settings = settings or quality_settings(config)
     if results is None:
         results = tuple(assess_contact(c, config, today, settings) for c in contacts)
+    if cache is not None and rows is not None and contact_actions is not None:
+        return cache.report(results, config, today, settings, rows=rows, contact_actions=contact_actions,
+                            changed=changed)
     return report_from(results, config, today, settings, rows=rows, contact_actions=contact_actions)
 
 
@@ -143,3 +160,62 @@ def report_from(
     network = NetworkHealth(stats, tuple(findings(stats, results, settings, rows=rows)),
                             tuple(actions(stats, results, config, per_contact=contact_actions)))
     return HealthReport(today, settings, results, network)
+
+
+#: more edited contacts than this in one update: aggregate everything again (cheaper than
+#: patching, and the path every first build takes anyway)
+PATCH_LIMIT = 64
+
+
+class ReportCache:
+    """:func:`report_from` kept up to date between rebuilds of the pages (``netkit watch``).
+
+    It keeps the network view's running totals (:class:`~netkit.quality.network.NetworkTally`)
+    and the best contact actions; :meth:`report` then costs, after an edit, in proportion to
+    the edited contacts rather than to the vault. The result is always exactly
+    :func:`report_from`'s: anything the cache cannot patch safely (a different ``today``,
+    config or settings, contacts added, removed or reordered, many edits at once) is
+    aggregated again from every row.
+    """
+
+    def __init__(self) -> None:
+        self._tally: NetworkTally | None = None
+        self._actions: list[Action | None] = []
+        self._best: TopK[Action] = TopK(MAX_ACTIONS)
+
+    def report(
+        self, results: Sequence[ContactQuality], config: Config, today: dt.date, settings: QualitySettings,
+        *, rows: Sequence[NetworkRow], contact_actions: Sequence[Action | None], changed: Sequence[int] | None,
+    ) -> HealthReport:
+        """:func:`report_from` for ``results`` (with their ``rows`` and ``contact_actions``).
+
+        ``changed``: the positions whose values may differ from the previous call's, every
+        other position holding the same contact as then (same order, none added or
+        removed); None when that is not known.
+        """
+        results = tuple(results)
+        tally = self._tally
+        if (changed is None or tally is None or len(changed) > PATCH_LIMIT or len(rows) != len(tally.rows)
+                or tally.today != today or tally.settings != settings
+                or (tally.config is not config and tally.config != config)):
+            tally = self._tally = NetworkTally(rows, config, today, settings)
+            self._actions = list(contact_actions)
+            self._best.reset(((action_key(a), i), a) for i, a in enumerate(self._actions) if a is not None)
+        else:
+            best, kept = self._best, self._actions
+            for pos in changed:
+                tally.replace(pos, rows[pos])
+                old, new = kept[pos], contact_actions[pos]
+                if old is not new:
+                    if old is not None:
+                        best.remove((action_key(old), pos))
+                    if new is not None:
+                        best.add((action_key(new), pos), new)
+                    kept[pos] = new
+            if not best.valid:
+                best.reset(((action_key(a), i), a) for i, a in enumerate(kept) if a is not None)
+        stats = tally.stats()
+        network = NetworkHealth(stats, tuple(findings(stats, results, settings, rows=rows,
+                                                      strongest=tally.strongest())),
+                                tuple(actions(stats, results, config, best=self._best.top())))
+        return HealthReport(today, settings, results, network)

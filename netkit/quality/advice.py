@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from netkit.model import Config
-from netkit.quality.network import NetworkRow, NetworkStats, network_row
+from netkit.quality.network import STRONG, NetworkRow, NetworkStats, network_row
 from netkit.quality.relationship import ContactQuality
 from netkit.quality.settings import QualitySettings
 
@@ -64,11 +64,13 @@ class Action:
 
 def findings(
     stats: NetworkStats, results: Sequence[ContactQuality], settings: QualitySettings,
-    *, rows: Sequence[NetworkRow] | None = None,
+    *, rows: Sequence[NetworkRow] | None = None, strongest: Sequence[NetworkRow] | None = None,
 ) -> list[Finding]:
     """Everything worth saying about the network, good news first, then warnings, then info.
 
-    ``rows``: the results' :func:`netkit.quality.network.network_row` values, if at hand.
+    ``rows``: the results' :func:`netkit.quality.network.network_row` values, if at hand;
+    ``strongest``: the 3 strongest of them as :meth:`NetworkTally.strongest
+    <netkit.quality.network.NetworkTally.strongest>` keeps them (saves a pass over all rows).
     """
     out: list[Finding] = []
     add = out.append
@@ -188,10 +190,13 @@ def findings(
         add(Finding("warning" if crowded and c.share > settings.concentration_warn else "info", "network.concentration", text))
 
     # the strongest relationships, as good news
-    if rows is None:
-        rows = [network_row(q) for q in results]
-    strong = heapq.nsmallest(3, (r for r in rows if r.active and r.strength >= 60),
-                             key=lambda r: (-r.strength, r.name.casefold()))
+    if strongest is not None:
+        strong = list(strongest)
+    else:
+        if rows is None:
+            rows = [network_row(q) for q in results]
+        strong = heapq.nsmallest(3, (r for r in rows if r.active and r.strength >= STRONG),
+                                 key=lambda r: (-r.strength, r.name.casefold()))
     if strong:
         add(Finding("good", "network.strongest",
                     "strongest: " + ", ".join(f"{r.name} ({r.strength:.0f})" for r in strong)))
@@ -202,22 +207,27 @@ def findings(
 
 def actions(
     stats: NetworkStats, results: Sequence[ContactQuality], config: Config, *, limit: int = MAX_ACTIONS,
-    per_contact: Sequence[Action | None] | None = None,
+    per_contact: Sequence[Action | None] | None = None, best: Sequence[Action] | None = None,
 ) -> list[Action]:
     """The steps that would help most: at most one per person, highest priority first.
 
     ``per_contact``: each result's :func:`contact_action`, in the same order, if at hand.
+    ``best``: the ``limit`` first of those by :func:`action_key` (ties: the contacts' order),
+    when the caller keeps them (:class:`netkit.quality.ReportCache`); ``per_contact`` is then
+    not read.
     """
-    if per_contact is None:
-        importance = tier_importance(config)
-        per_contact = [contact_action(q, importance) for q in results]
-    candidates = [a for a in per_contact if a is not None]
+    if best is None:
+        if per_contact is None:
+            importance = tier_importance(config)
+            per_contact = [contact_action(q, importance) for q in results]
+        candidates = [a for a in per_contact if a is not None]
+        # nsmallest is a stable sort cut short
+        best = heapq.nsmallest(max(limit, 0), candidates, key=_action_key)
     network = sorted(_network_actions(stats), key=_action_key)
     # the first `limit` of every action sorted (stable: contacts in the given order, then the
     # network's) without sorting thousands of contact actions: the best `limit` contact
-    # actions (nsmallest is a stable sort cut short) merged with the few network ones
-    top = sorted([*heapq.nsmallest(max(limit, 0), candidates, key=_action_key), *network],
-                 key=_action_key)[:limit]
+    # actions merged with the few network ones
+    top = sorted([*best, *network], key=_action_key)[:limit]
     # a structural problem (a warning-level network action) always gets a slot, even when
     # many overdue inner-circle contacts outrank it
     structural = [a for a in network if a.name is None and a.priority >= STRUCTURAL_PRIORITY]
@@ -226,8 +236,12 @@ def actions(
     return top
 
 
-def _action_key(a: Action) -> tuple[float, float, str]:
+def action_key(a: Action) -> tuple[float, float, str]:
+    """How :func:`actions` ranks actions: the smallest key first."""
     return (-a.priority, -a.tiebreak, a.text)
+
+
+_action_key = action_key
 
 
 def contact_action(q: ContactQuality, importance: Mapping[int, int]) -> Action | None:

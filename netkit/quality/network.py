@@ -8,9 +8,9 @@ Everything is computed from the per-contact results in one pass plus a few small
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
-import heapq
 import math
 import operator
 import statistics
@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 from netkit.model import Config
 from netkit.quality.relationship import WINDOW_DAYS, ContactQuality
 from netkit.quality.settings import QualitySettings
+from netkit.quality.topk import TopK
 
 #: contact attributes whose spread the diversity section measures
 DIMENSIONS: tuple[str, ...] = ("industry", "role", "career_stage", "location", "how_met")
@@ -369,82 +370,300 @@ def measure_network(
     """
     if rows is None:
         rows = [network_row(q) for q in results]
-    # column by column (list comprehensions and builtins run in C): this runs over every
-    # contact on each rebuild of the pages, 10,000 of them in a large vault
-    active = [r for r in rows if r.active]
-    statuses = Counter([r.status for r in rows])
-    never = [r.contacted for r in active].count(False)
-    in_window = [r.in_window for r in active]
-    layer_counts = [sum(1 for n in in_window if n >= per_year) for _size, _name, per_year in LAYERS]
-    tier_rows: dict[int, list[NetworkRow]] = {}
-    for r in active:
-        members = tier_rows.get(r.tier)
-        if members is None:
-            tier_rows[r.tier] = [r]
-        else:
-            members.append(r)
-    by_me = sum([r.by_me for r in active])
-    by_them = sum([r.by_them for r in active])
-    gave = sum([r.gave for r in active])
-    got = sum([r.got for r in active])
-    with_reciprocity = [r for r in active if r.reciprocity is not None]
-    with_data = len(with_reciprocity)
-    reciprocity_sum = 0.0
-    for r in with_reciprocity:  # in order, one addition at a time: the same float every time
-        reciprocity_sum += r.reciprocity  # type: ignore[operator]
-    one_way = sum(1 for r in with_reciprocity if r.one_way)
-    inbound_counts = [r.inbound_recent for r in active if r.inbound_recent]
-    inbound, inbound_people = sum(inbound_counts), len(inbound_counts)
-    received_counts = [r.received_recent for r in active if r.received_recent]
-    received, received_people = sum(received_counts), len(received_counts)
-    columns = zip(*[r.dimensions for r in active], strict=True) if active else [()] * len(DIMENSIONS)
-    values: dict[str, list[str]] = {
-        dim: [v for v in column if v is not None]
-        for dim, column in zip(DIMENSIONS, columns, strict=True)
-    }
-    weeks = settings.growth_weeks
-    weekly = [0] * weeks
-    t = today.toordinal()
-    for met in [r.met for r in active if r.met is not None]:
-        age = t - met
+    return NetworkTally(rows, config, today, settings).stats()
+
+
+#: the findings' "strongest relationships": active ones from this strength on
+STRONG = 60
+
+
+class _TierTally:
+    """One tier's active members, as :class:`TierHealth` needs them."""
+
+    __slots__ = ("health", "late", "on_schedule", "scheduled", "strengths")
+
+    def __init__(self) -> None:
+        self.strengths: dict[int, float] = {}  # position -> strength, of every member
+        self.scheduled = 0
+        self.on_schedule = 0
+        self.late: list[int] = []  # days late of the overdue members, sorted
+        self.health: TierHealth | None = None  # None: compute again
+
+    def add(self, pos: int, r: NetworkRow) -> None:
+        self.strengths[pos] = r.strength
+        if r.scheduled:
+            self.scheduled += 1
+            if r.contacted and not r.overdue:  # is_on_schedule
+                self.on_schedule += 1
+            if r.overdue and r.days_until is not None:
+                bisect.insort(self.late, -r.days_until)
+        self.health = None
+
+    def remove(self, pos: int, r: NetworkRow) -> None:
+        del self.strengths[pos]
+        if r.scheduled:
+            self.scheduled -= 1
+            if r.contacted and not r.overdue:
+                self.on_schedule -= 1
+            if r.overdue and r.days_until is not None:
+                late = self.late
+                del late[bisect.bisect_left(late, -r.days_until)]
+        self.health = None
+
+    def tier_health(self, key: int, config: Config) -> TierHealth:
+        if self.health is None:
+            tier = config.tiers.get(key)
+            members = len(self.strengths)
+            late = self.late
+            self.health = TierHealth(
+                tier=key,
+                label=tier.label if tier else f"Tier {key}",
+                active=members,
+                target_min=tier.target_min if tier else None,
+                target_max=tier.target_max if tier else None,
+                scheduled=self.scheduled,
+                on_schedule=self.on_schedule,
+                overdue=len(late),
+                median_days_late=float(statistics.median(late)) if late else None,
+                # fmean is fsum / n: exactly rounded, so the members' order does not matter
+                mean_strength=statistics.fmean(list(self.strengths.values())) if members else None,
+            )
+        return self.health
+
+
+class NetworkTally:
+    """The running totals behind :func:`measure_network`, updatable one contact at a time.
+
+    ``netkit watch`` keeps one between rebuilds of the pages: after an edit,
+    :meth:`replace` takes the edited contacts' old rows out of the totals and puts the new
+    ones in, and :meth:`stats` recomputes only what those rows touched. Whatever the history
+    of replacements, :meth:`stats` equals ``measure_network`` over the current rows:
+
+    * counts and integer sums are kept exactly (subtract the old row, add the new one);
+    * per-tier means and medians come from the members' values (``fmean`` is an exactly
+      rounded sum, independent of order; medians from a sorted list);
+    * what depends on the contacts' order (the reciprocity mean is a float sum in vault
+      order; the diversity counters keep first-seen order) is recomputed from all rows,
+      only when an edited row changed its inputs;
+    * the top lists (concentration, strongest) are :class:`~netkit.quality.topk.TopK` with
+      the position as the last key, which is how ``heapq`` breaks ties.
+
+    Positions are indices into the rows; the contacts' order must not change between
+    updates (callers start over with a new tally when contacts are added or removed).
+    """
+
+    def __init__(self, rows: Sequence[NetworkRow], config: Config, today: dt.date,
+                 settings: QualitySettings) -> None:
+        self.config = config
+        self.today = today
+        self.settings = settings
+        self.rows: list[NetworkRow] = list(rows)
+        rows = self.rows
+        # column by column (list comprehensions and builtins run in C): a first build
+        # aggregates every contact, 10,000 of them in a large vault
+        active_pos = [i for i, r in enumerate(rows) if r.active]
+        active = [rows[i] for i in active_pos]
+        self.statuses = Counter([r.status for r in rows])
+        self.active = len(active)
+        self.never = [r.contacted for r in active].count(False)
+        in_window = [r.in_window for r in active]
+        self.layers = [sum(1 for n in in_window if n >= per_year) for _size, _name, per_year in LAYERS]
+        self.tiers: dict[int, _TierTally] = {}
+        for i, r in zip(active_pos, active, strict=True):
+            tally = self.tiers.get(r.tier)
+            if tally is None:
+                tally = self.tiers[r.tier] = _TierTally()
+            tally.strengths[i] = r.strength
+        for tally in self.tiers.values():
+            members = [rows[i] for i in tally.strengths]
+            scheduled = [r for r in members if r.scheduled]
+            tally.scheduled = len(scheduled)
+            tally.on_schedule = sum(1 for r in scheduled if r.contacted and not r.overdue)
+            tally.late = sorted(-r.days_until for r in scheduled if r.overdue and r.days_until is not None)
+        self.by_me = sum([r.by_me for r in active])
+        self.by_them = sum([r.by_them for r in active])
+        self.gave = sum([r.gave for r in active])
+        self.got = sum([r.got for r in active])
+        with_reciprocity = [r for r in active if r.reciprocity is not None]
+        self.with_data = len(with_reciprocity)
+        self.one_way = sum(1 for r in with_reciprocity if r.one_way)
+        self._reciprocity_sum: float | None = None
+        inbound_counts = [r.inbound_recent for r in active if r.inbound_recent]
+        self.inbound, self.inbound_people = sum(inbound_counts), len(inbound_counts)
+        received_counts = [r.received_recent for r in active if r.received_recent]
+        self.received, self.received_people = sum(received_counts), len(received_counts)
+        self._diversity: list[Diversity | None] = [None] * len(DIMENSIONS)
+        self.weekly = [0] * settings.growth_weeks
+        for met in [r.met for r in active if r.met is not None]:
+            self._count_met(met, 1)
+        self._mean_strength: tuple[float | None] | None = None
+        touched = [(-r.in_window, -r.strength, i) for i, r in zip(active_pos, active, strict=True)
+                   if r.in_window > 0]
+        self.touchpoints = sum(-k[0] for k in touched)
+        self.touched = len(touched)
+        self._concentration: TopK[int] = TopK(max(settings.concentration_top, 0))
+        self._concentration.reset((k, k[2]) for k in touched)
+        self._strongest: TopK[int] = TopK(3)
+        self._strongest.reset(((-r.strength, r.name.casefold(), i), i)
+                              for i, r in zip(active_pos, active, strict=True) if r.strength >= STRONG)
+
+    def _count_met(self, met: int, sign: int) -> None:
+        weeks = len(self.weekly)
+        age = self.today.toordinal() - met
         if 0 <= age < 7 * weeks:  # a `met:` in the future is not a new contact yet
-            weekly[weeks - 1 - age // 7] += 1
+            self.weekly[weeks - 1 - age // 7] += sign
 
-    tiers = _tiers(tier_rows, config)
-    scheduled = sum(t.scheduled for t in tiers)
-    on_schedule = sum(t.on_schedule for t in tiers)
-    mean_strength = statistics.fmean([r.strength for r in active]) if active else None
-    reciprocity = Reciprocity(by_me, by_them, gave, got, with_data, one_way,
-                              reciprocity_sum / with_data if with_data else None)
-    diversity = tuple(_diversity(dim, values[dim], settings) for dim in DIMENSIONS)
-    concentration = _concentration(active, settings.concentration_top)
+    def replace(self, pos: int, new: NetworkRow) -> None:
+        """Make the row at ``pos`` ``new`` (the contact there was edited)."""
+        old = self.rows[pos]
+        if old is new or old == new:
+            return
+        self.rows[pos] = new
+        if old.status != new.status:
+            self.statuses[old.status] -= 1
+            self.statuses[new.status] += 1
+        if old.active:
+            self._take(pos, old, -1)
+        if new.active:
+            self._take(pos, new, 1)
+        # what is recomputed from all rows, only when its inputs changed
+        if (old.active, old.reciprocity if old.active else None) != (new.active, new.reciprocity if new.active else None):
+            self._reciprocity_sum = None
+        if (old.active, old.strength if old.active else None) != (new.active, new.strength if new.active else None):
+            self._mean_strength = None
+        for i in range(len(DIMENSIONS)):
+            if (old.dimensions[i] if old.active else None) != (new.dimensions[i] if new.active else None):
+                self._diversity[i] = None
+        self._top_lists(pos, old, new)
 
-    parts: dict[str, float | None] = {
-        "relationships": mean_strength / 100 if mean_strength is not None else None,
-        "maintenance": on_schedule / scheduled if scheduled else None,
-        "reciprocity": 1 - one_way / with_data if with_data else None,
-        "diversity": _mean([d.evenness for d in diversity if d.judged and d.evenness is not None]),
-    }
-    return NetworkStats(
-        contacts=len(rows),
-        active=len(active),
-        paused=statuses.get("paused", 0),
-        archived=statuses.get("archived", 0),
-        never_contacted=never,
-        active_limit=settings.active_limit,
-        layers=tuple(Layer(size, name, per_year, n) for (size, name, per_year), n in zip(LAYERS, layer_counts, strict=True)),
-        tiers=tiers,
-        scheduled=scheduled,
-        on_schedule=on_schedule,
-        mean_strength=mean_strength,
-        reciprocity=reciprocity,
-        diversity=diversity,
-        inbound=Inbound(settings.inbound_days, inbound, inbound_people, received, received_people),
-        growth=Growth(weeks, tuple(weekly), settings.growth_band),
-        concentration=concentration,
-        score=network_score(parts),
-        score_parts=parts,
-    )
+    def _take(self, pos: int, r: NetworkRow, sign: int) -> None:
+        """Add (``sign`` 1) or take away (-1) an active row's counts."""
+        self.active += sign
+        if not r.contacted:
+            self.never += sign
+        for j, (_size, _name, per_year) in enumerate(LAYERS):
+            if r.in_window >= per_year:
+                self.layers[j] += sign
+        tally = self.tiers.get(r.tier)
+        if tally is None:
+            tally = self.tiers[r.tier] = _TierTally()
+        if sign > 0:
+            tally.add(pos, r)
+        else:
+            tally.remove(pos, r)
+        self.by_me += sign * r.by_me
+        self.by_them += sign * r.by_them
+        self.gave += sign * r.gave
+        self.got += sign * r.got
+        if r.reciprocity is not None:
+            self.with_data += sign
+            if r.one_way:
+                self.one_way += sign
+        if r.inbound_recent:
+            self.inbound += sign * r.inbound_recent
+            self.inbound_people += sign
+        if r.received_recent:
+            self.received += sign * r.received_recent
+            self.received_people += sign
+        if r.met is not None:
+            self._count_met(r.met, sign)
+        if r.in_window > 0:
+            self.touchpoints += sign * r.in_window
+            self.touched += sign
+
+    def _top_lists(self, pos: int, old: NetworkRow, new: NetworkRow) -> None:
+        top = self._concentration
+        if old.active and old.in_window > 0:
+            top.remove((-old.in_window, -old.strength, pos))
+        if new.active and new.in_window > 0:
+            top.add((-new.in_window, -new.strength, pos), pos)
+        if not top.valid:
+            top.reset(((-r.in_window, -r.strength, i), i) for i, r in enumerate(self.rows)
+                      if r.active and r.in_window > 0)
+        strong = self._strongest
+        if old.active and old.strength >= STRONG:
+            strong.remove((-old.strength, old.name.casefold(), pos))
+        if new.active and new.strength >= STRONG:
+            strong.add((-new.strength, new.name.casefold(), pos), pos)
+        if not strong.valid:
+            strong.reset(((-r.strength, r.name.casefold(), i), i) for i, r in enumerate(self.rows)
+                         if r.active and r.strength >= STRONG)
+
+    def strongest(self) -> list[NetworkRow]:
+        """The 3 strongest active relationships from strength 60 (strength, then name, then
+        the contacts' order): what the findings name as good news."""
+        return [self.rows[i] for i in self._strongest.top()]
+
+    def _reciprocity_mean(self) -> float | None:
+        if not self.with_data:
+            return None
+        total = self._reciprocity_sum
+        if total is None:
+            total = 0.0
+            for r in self.rows:  # in order, one addition at a time: the same float every time
+                if r.active and r.reciprocity is not None:
+                    total += r.reciprocity
+            self._reciprocity_sum = total
+        return total / self.with_data
+
+    def _strength_mean(self) -> float | None:
+        cached = self._mean_strength
+        if cached is None:
+            cached = self._mean_strength = (
+                (statistics.fmean([r.strength for r in self.rows if r.active]),) if self.active else (None,))
+        return cached[0]
+
+    def _dimension(self, i: int) -> Diversity:
+        d = self._diversity[i]
+        if d is None:
+            values = [v for v in [r.dimensions[i] for r in self.rows if r.active] if v is not None]
+            d = self._diversity[i] = _diversity(DIMENSIONS[i], values, self.settings)
+        return d
+
+    def stats(self) -> NetworkStats:
+        """The :class:`NetworkStats` of the current rows (what ``measure_network`` gives)."""
+        config, settings = self.config, self.settings
+        tally_of = self.tiers
+        keys = sorted(set(config.tiers) | {k for k, t in tally_of.items() if t.strengths})
+        tiers = tuple((tally_of.get(k) or _TierTally()).tier_health(k, config) for k in keys)
+        scheduled = sum(t.scheduled for t in tiers)
+        on_schedule = sum(t.on_schedule for t in tiers)
+        mean_strength = self._strength_mean()
+        with_data, one_way = self.with_data, self.one_way
+        reciprocity = Reciprocity(self.by_me, self.by_them, self.gave, self.got, with_data, one_way,
+                                  self._reciprocity_mean())
+        diversity = tuple(self._dimension(i) for i in range(len(DIMENSIONS)))
+        best = [self.rows[i] for i in self._concentration.top()]
+        concentration = Concentration(settings.concentration_top, self.touchpoints, self.touched,
+                                      tuple(r.name for r in best), sum(r.in_window for r in best))
+        parts: dict[str, float | None] = {
+            "relationships": mean_strength / 100 if mean_strength is not None else None,
+            "maintenance": on_schedule / scheduled if scheduled else None,
+            "reciprocity": 1 - one_way / with_data if with_data else None,
+            "diversity": _mean([d.evenness for d in diversity if d.judged and d.evenness is not None]),
+        }
+        return NetworkStats(
+            contacts=len(self.rows),
+            active=self.active,
+            paused=self.statuses.get("paused", 0),
+            archived=self.statuses.get("archived", 0),
+            never_contacted=self.never,
+            active_limit=settings.active_limit,
+            layers=tuple(Layer(size, name, per_year, n)
+                         for (size, name, per_year), n in zip(LAYERS, self.layers, strict=True)),
+            tiers=tiers,
+            scheduled=scheduled,
+            on_schedule=on_schedule,
+            mean_strength=mean_strength,
+            reciprocity=reciprocity,
+            diversity=diversity,
+            inbound=Inbound(settings.inbound_days, self.inbound, self.inbound_people, self.received,
+                            self.received_people),
+            growth=Growth(len(self.weekly), tuple(self.weekly), settings.growth_band),
+            concentration=concentration,
+            score=network_score(parts),
+            score_parts=parts,
+        )
 
 
 def network_score(parts: dict[str, float | None]) -> float | None:
@@ -492,37 +711,6 @@ def _diversity(dimension: str, raw: list[str], settings: QualitySettings) -> Div
     return Diversity(dimension, known, len(keys), even, dominant, share, homogeneous, judged)
 
 
-def _tiers(rows: dict[int, list[NetworkRow]], config: Config) -> tuple[TierHealth, ...]:
-    out: list[TierHealth] = []
-    for key in sorted(set(config.tiers) | set(rows)):
-        members = rows.get(key, [])
-        tier = config.tiers.get(key)
-        scheduled = [r for r in members if r.scheduled]
-        late = [-r.days_until for r in scheduled if r.overdue and r.days_until is not None]
-        out.append(TierHealth(
-            tier=key,
-            label=tier.label if tier else f"Tier {key}",
-            active=len(members),
-            target_min=tier.target_min if tier else None,
-            target_max=tier.target_max if tier else None,
-            scheduled=len(scheduled),
-            on_schedule=sum(1 for r in scheduled if r.contacted and not r.overdue),  # is_on_schedule
-            overdue=len(late),
-            median_days_late=float(statistics.median(late)) if late else None,
-            mean_strength=statistics.fmean([r.strength for r in members]) if members else None,
-        ))
-    return tuple(out)
-
-
-def _concentration(active: Sequence[NetworkRow], top: int) -> Concentration:
-    touched = [r for r in active if r.in_window > 0]
-    total = sum(r.in_window for r in touched)
-    # heapq.nlargest is O(n log top): no full sort of a 10,000-contact vault
-    best = heapq.nlargest(top, touched, key=lambda r: (r.in_window, r.strength))
-    return Concentration(top, total, len(touched), tuple(r.name for r in best),
-                         sum(r.in_window for r in best))
-
-
 def _mean(values: list[float]) -> float | None:
     return statistics.fmean(values) if values else None
 
@@ -531,5 +719,5 @@ def _round(value: float | None, digits: int) -> float | None:
     return None if value is None else round(value, digits)
 
 
-__all__ = ["DIMENSIONS", "LAYERS", "SCORE_WEIGHTS", "WINDOW_DAYS", "NetworkRow", "NetworkStats", "measure_network",
+__all__ = ["DIMENSIONS", "LAYERS", "SCORE_WEIGHTS", "WINDOW_DAYS", "NetworkRow", "NetworkStats", "NetworkTally", "measure_network",
            "network_row"]
