@@ -81,17 +81,12 @@ class DueItem:
         }
 
 
-def last_touchpoint(contact: Contact, today: dt.date) -> tuple[dt.date | None, LogEntry | None, str]:
-    """The last touchpoint's date, the log entry behind it, and where it came from."""
-    return _last_touchpoint(contact, today, _past_count(contact.log, today))
-
-
-def _past_count(log: Sequence[LogEntry], today: dt.date) -> int:
+def _past_count(log: Sequence[LogEntry], today: dt.date, today_ordinal: int) -> int:
     """How many entries of ``log`` (sorted by date) are dated today or earlier: a binary
     search, on the dates alone when the log offers them (:class:`netkit.briefs.BriefLog`)."""
     ordinals = getattr(log, "ordinals", None)
     if ordinals is not None:
-        return bisect.bisect_right(ordinals, today.toordinal())
+        return bisect.bisect_right(ordinals, today_ordinal)
     return bisect.bisect_right(log, today, key=_entry_date)
 
 
@@ -111,28 +106,64 @@ def _last_touchpoint(contact: Contact, today: dt.date, past: int) -> tuple[dt.da
     return None, None, "never"
 
 
+class _Day:
+    """What every schedule of one day shares: per cadence, its length in days and the day
+    one cadence after today (looked up by the cadence object, which lives as long as this)."""
+
+    __slots__ = ("today", "ordinal", "config", "_cadences")
+
+    def __init__(self, config: Config, today: dt.date) -> None:
+        self.today = today
+        self.ordinal = today.toordinal()
+        self.config = config
+        self._cadences: dict[int, tuple[Duration, int, dt.date | None]] = {}
+
+    def cadence(self, cadence: Duration) -> tuple[int, dt.date | None]:
+        """``(approx_days, horizon)``; the horizon is computed on first need."""
+        known = self._cadences.get(id(cadence))
+        if known is None or known[0] is not cadence:
+            known = self._cadences[id(cadence)] = (cadence, cadence.approx_days, None)
+        return known[1], known[2]
+
+    def horizon(self, cadence: Duration) -> dt.date:
+        """Today plus one ``cadence``."""
+        known = self._cadences.get(id(cadence))
+        if known is None or known[0] is not cadence or known[2] is None:
+            known = self._cadences[id(cadence)] = (cadence, cadence.approx_days, _add(cadence, self.today))
+        assert known[2] is not None
+        return known[2]
+
+
 def schedule(contact: Contact, config: Config, today: dt.date) -> Schedule:
     """Compute one contact's schedule."""
+    return _schedule(contact, _Day(config, today))
+
+
+def _schedule(contact: Contact, day: _Day) -> Schedule:
+    today = day.today
     log = contact.log
-    past = _past_count(log, today)
+    past = _past_count(log, today, day.ordinal)
     last, entry, basis = _last_touchpoint(contact, today, past)
-    cadence = config.cadence_for(contact)
-    cadence_days = cadence.approx_days if cadence else None
-    if not contact.is_active or cadence is None:
+    cadence = day.config.cadence_for(contact)
+    if cadence is None:
+        return Schedule(contact, last, entry, basis, None, None, None, False)
+    cadence_days = day.cadence(cadence)[0]
+    if contact.status != "active":  # contact.is_active: only active contacts are ever due
         return Schedule(contact, last, entry, basis, cadence_days, None, None, False)
     due = _add(cadence, last) if last is not None else today
-    planned = None
-    horizon = _add(cadence, today)
     if past < len(log):  # the first entry after today, if within one cadence
         future = log[past]
-        if future.date <= horizon:
-            planned = future
-    if planned is not None:
-        return Schedule(contact, last, entry, basis, cadence_days, planned.date, planned, False)
+        if future.date <= day.horizon(cadence):
+            return Schedule(contact, last, entry, basis, cadence_days, future.date, future, False)
     snoozed = False
     if contact.snooze_until is not None and contact.snooze_until > due:
         due, snoozed = contact.snooze_until, True
     return Schedule(contact, last, entry, basis, cadence_days, due, None, snoozed)
+
+
+def last_touchpoint(contact: Contact, today: dt.date) -> tuple[dt.date | None, LogEntry | None, str]:
+    """The last touchpoint's date, the log entry behind it, and where it came from."""
+    return _last_touchpoint(contact, today, _past_count(contact.log, today, today.toordinal()))
 
 
 def _add(cadence: Duration, day: dt.date) -> dt.date:
@@ -173,10 +204,11 @@ def due_items(
     horizon = due_horizon(today, within)
     items: list[DueItem] = []
     known = schedules.get if schedules is not None else None
+    day = _Day(config, today)
     for contact in contacts:
         sched = known(contact.path) if known is not None else None
         if sched is None or sched.contact is not contact:
-            sched = schedule(contact, config, today)
+            sched = _schedule(contact, day)
         if sched.next_due is not None or contact.birthday is not None:  # else nothing to list
             items.extend(contact_due_items(sched, today, horizon))
     items.sort(key=lambda item: urgency(item, today))
