@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -319,3 +320,133 @@ def test_a_cold_index_through_the_cli_leaves_a_usable_cache(tmp_path: Path, monk
     assert code == 0 and "netkit: warning" not in out
     again = loader.load_vault(root)
     assert again.stats.cache == "hit" and again.stats.parsed == 0
+
+
+# ---------------------------------------------------------------- recorded answers
+
+
+def test_json_text_is_json_dumps_with_indent() -> None:
+    import random
+    import string
+
+    from netkit.commands._common import json_text
+
+    rng = random.Random(7)
+
+    def value() -> object:
+        return rng.choice([None, True, False, rng.randint(-10**9, 10**9), rng.random() * 1e6,
+                           "".join(rng.choice(string.printable + "é😀\u2028\",:\\") for _ in range(rng.randint(0, 9)))])
+
+    for _ in range(500):
+        data: object = [{"".join(rng.choice(string.ascii_letters + "\"\n") for _ in range(rng.randint(1, 5))): value()
+                         for _ in range(rng.randint(1, 5))} for _ in range(rng.randint(0, 4))]
+        assert json_text(data) == json.dumps(data, ensure_ascii=False, indent=2)
+    for data in ([], [{}], {"a": [1, {"b": None}]}, [{"a": [1]}], [{"x": float("nan")}]):
+        assert json_text(data) == json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def cli_outputs(root: Path, today: str = TODAY) -> list[tuple[int, str, str]]:
+    out = []
+    for args in (["index"], ["index", "--json"], ["due"], ["due", "--json"], ["due", "--within", "20"]):
+        result = CliRunner().invoke(cli, [*args, "--vault", str(root), "--today", today])
+        stdout = result.stdout
+        if "--json" in args and args[0] == "index":
+            data = json.loads(stdout)
+            data.pop("timings")
+            stdout = json.dumps(data)
+        out.append((result.exit_code, stdout, result.stderr))
+    return out
+
+
+def test_recorded_answers_match_the_full_computation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from netkit import answers as answers_mod
+    from netkit.commands import _common
+
+    root = make_rich(tmp_path)
+    (root / "contacts" / "broken.md").write_text("---\nname: Broken\ntier: many\n---\n", encoding="utf-8")
+    invoke(root, "index")  # writes the pages and records the answers
+    monkeypatch.setattr(answers_mod, "lookup", lambda root, today: None)
+    expected = cli_outputs(root)  # computed in full
+    monkeypatch.undo()
+    assert (root / ".netkit" / "cache" / "answers.cache").is_file()
+    assert expected[0][0] == 1  # the vault has an error: exit 1, also from the record
+
+    def no_load(**kwargs: object) -> None:
+        raise AssertionError("the vault was loaded")
+
+    monkeypatch.setattr(_common, "load", no_load)
+    assert cli_outputs(root) == expected
+    monkeypatch.undo()
+    monkeypatch.setattr(cache_mod, "RACY_NS", 0)  # undone above with the rest
+    shutil_root = tmp_path.parent / (tmp_path.name + "-nocache")
+    import shutil
+
+    shutil.copytree(root, shutil_root, ignore=shutil.ignore_patterns(".netkit", "pages"))
+    assert cli_outputs(shutil_root)[2:] == expected[2:]  # due, computed from scratch
+
+
+@pytest.mark.parametrize("change", ["touch", "edit", "note", "page", "template", "today", "within"])
+def test_recorded_answers_are_not_used_after_a_change(tmp_path: Path, change: str,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from netkit import answers
+    from netkit.commands import _common
+
+    root = make_rich(tmp_path)
+    assert invoke(root, "index")[0] == 0
+    assert answers.lookup(root, dt_date(TODAY)) is not None
+    today = TODAY
+    if change == "touch":
+        os.utime(root / "contacts" / "alan.md")
+    elif change == "edit":
+        (root / "contacts" / "alan.md").write_text(RICH["contacts/alan.md"].replace("tier: 1", "tier: 2"),
+                                                   encoding="utf-8")
+    elif change == "note":
+        (root / "journal" / "2026-05-30.md").write_text("Lunch with [[Alan Turing]]\n", encoding="utf-8")
+    elif change == "page":
+        due_page = root / "pages" / "Due.md"
+        rendered = due_page.read_text(encoding="utf-8")
+        due_page.write_text(rendered + "my own line\n", encoding="utf-8")
+    elif change == "template":
+        (root / ".netkit" / "templates").mkdir()
+        (root / ".netkit" / "templates" / "due.md.j2").write_text("{{ today }}\n", encoding="utf-8")
+    elif change == "today":
+        today = "2026-06-02"
+    if change in ("touch", "edit", "note", "template", "today"):
+        assert answers.lookup(root, dt_date(today)) is None
+    loads: list[int] = []
+    real_load = _common.load
+
+    def counting_load(**kwargs: object) -> object:
+        loads.append(1)
+        return real_load(**kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_common, "load", counting_load)
+    if change == "within":
+        result = CliRunner().invoke(cli, ["due", "--within", "60", "--vault", str(root), "--today", today])
+        assert result.exit_code == 0 and loads
+        return
+    result = CliRunner().invoke(cli, ["index", "--vault", str(root), "--today", today])
+    assert result.exit_code == 0 and loads
+    if change == "page":
+        assert (root / "pages" / "Due.md").read_text(encoding="utf-8") == rendered
+
+
+def test_no_answers_are_recorded_for_files_in_the_racy_window(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache_mod, "RACY_NS", 3600 * 10**9)
+    root = make_rich(tmp_path)
+    assert invoke(root, "index")[0] == 0
+    assert not (root / ".netkit" / "cache" / "answers.cache").exists()
+
+
+@pytest.mark.parametrize("damage", [b"", b"netkit record 1\n" + b"z" * 80])
+def test_a_damaged_answers_record_is_ignored(tmp_path: Path, damage: bytes) -> None:
+    root = make_rich(tmp_path)
+    invoke(root, "index")
+    expected = cli_outputs(root)
+    (root / ".netkit" / "cache" / "answers.cache").write_bytes(damage)
+    assert cli_outputs(root) == expected
+
+
+def dt_date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)

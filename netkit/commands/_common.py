@@ -132,7 +132,27 @@ def report_and_exit_code(vault: Any, *, strict: bool = False, quiet_warnings: bo
 
 def json_dump(data: Any) -> None:
     """JSON on stdout, stable key order as built, UTF-8."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json_text(data) + "\n")
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def json_text(data: Any) -> str:
+    """``json.dumps(data, ensure_ascii=False, indent=2)``, the same text.
+
+    With ``indent`` the standard library encodes in Python (~10 ms for a 1,000-item due
+    list); a list of flat objects — what most commands print — is built here from the C
+    encoder's output instead: each object encoded with the item separator ``",\n    "``,
+    which can only stand between items (inside a string a line break is escaped).
+    """
+    if (
+        type(data) is list and data
+        and all(type(item) is dict and item and all(type(v) in _SCALARS for v in item.values()) for item in data)
+    ):
+        encode = json.JSONEncoder(ensure_ascii=False, separators=(",\n    ", ": ")).encode
+        return "[\n" + ",\n".join("  {\n    " + encode(item)[1:-1] + "\n  }" for item in data) + "\n]"
+    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 def style(text: str, *, fg: str | None = None, bold: bool = False, stream: Any = None) -> str:

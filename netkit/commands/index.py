@@ -11,7 +11,7 @@ import datetime as dt
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -28,7 +28,7 @@ def summary(result: IndexResult) -> str:
     wrote = f"wrote {len(result.written)} page{'s' if len(result.written) != 1 else ''}"
     if names:
         wrote += f" ({names})"
-    count = len(vault.contact_paths)  # not len(vault.contacts): that would decode every contact
+    count = _count(result)
     parts = [f"indexed {count} contact{'s' if count != 1 else ''}",
              f"{wrote}, {len(result.unchanged)} unchanged"]
     if result.failed:
@@ -38,12 +38,18 @@ def summary(result: IndexResult) -> str:
     return "; ".join(parts)
 
 
+def _count(result: Any) -> int:
+    """The number of valid contacts, without decoding any (``len(vault.contacts)`` would)."""
+    count = getattr(result, "count", None)
+    return count if count is not None else len(result.vault.contact_paths)
+
+
 def to_json(result: IndexResult) -> dict[str, Any]:
     """The ``--json`` summary (``timings`` vary from run to run; everything else is stable)."""
     vault = result.vault
     root = vault.root
     return {
-        "contacts": len(vault.contact_paths),
+        "contacts": _count(result),
         "files": vault.files,
         "errors": len(vault.errors),
         "warnings": len(vault.warnings),
@@ -70,10 +76,19 @@ def command(as_json: bool) -> None:
     Exit 1 when the vault has errors (pages still cover the valid contacts) or a page could
     not be rendered or written.
     """
-    from netkit import pagememo
+    from netkit import answers, pagememo
 
     today = _common.today()
     started = time.perf_counter()
+    # nothing at all changed since the last index of this day (every file's stat, the
+    # pages): print what it printed (see netkit.answers)
+    known = answers.lookup(_common.vault_root(), today)
+    pages = known.pages() if known is not None else None
+    if known is not None and pages is not None:
+        seconds = time.perf_counter() - started
+        _finish(_Skipped(vault=known, written=(), unchanged=tuple(pages), failed=(), diagnostics=(),
+                         timings={"load": seconds, "compute": 0.0, "render": 0.0, "write": 0.0},
+                         count=known.contacts), known, as_json)
     vault = _common.load(progress=not as_json, save_cache=True)
     load_seconds = time.perf_counter() - started
     # nothing changed since the last index (same inputs, pages untouched): say so without
@@ -85,9 +100,13 @@ def command(as_json: bool) -> None:
         result = _index(vault, today, load_seconds)
     from netkit import briefs, loader
 
-    for warning in (briefs.refresh(vault), loader.finish_cache(vault)):
+    for warning in (briefs.refresh(vault), loader.finish_cache(vault), _record(vault, today, result)):
         if warning:  # briefs: for `netkit due` (nothing is decoded when they are current)
             click.echo(f"netkit: warning: {warning}", err=True)
+    _finish(result, vault, as_json)
+
+
+def _finish(result: Any, vault: Any, as_json: bool) -> NoReturn:
     if as_json:
         _common.json_dump(to_json(result))
     else:
@@ -95,6 +114,18 @@ def command(as_json: bool) -> None:
     _common.print_diagnostics(result.diagnostics)
     code = _common.report_and_exit_code(vault)
     sys.exit(_common.EXIT_ERRORS if code or not result.ok else _common.EXIT_OK)
+
+
+def _record(vault: Any, today: dt.date, result: Any) -> str | None:
+    """Record this run's answers for the rest of the day (see netkit.answers), when every
+    page is in place; the due list comes from the briefs just refreshed."""
+    from netkit import answers, briefs, cadence
+
+    if result.failed or result.diagnostics or not (result.written or result.unchanged):
+        return None
+    due = cadence.due_items(briefs.for_due(vault), vault.config, today, answers.DUE_WINDOW)
+    pages = sorted((*result.written, *result.unchanged), key=lambda p: [*result.written, *result.unchanged].index(p))
+    return answers.record(vault, today, pages, due)
 
 
 def _index(vault: Any, today: dt.date, load_seconds: float) -> IndexResult:
@@ -124,6 +155,7 @@ class _Skipped:
     failed: tuple[str, ...]
     diagnostics: tuple[Any, ...]
     timings: dict[str, float]
+    count: int | None = None  # valid contacts, when the vault is a recorded answer
 
     @property
     def ok(self) -> bool:
