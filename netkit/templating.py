@@ -9,7 +9,8 @@ Built-in templates ship in ``netkit/templates/``; a file of the same name in the
 * templates are read only from the two template folders; a vault template that is a symbolic
   link, or any name with ``..`` or ``/``, is refused;
 * a render that runs longer than :data:`RENDER_SECONDS` or produces more than
-  :data:`MAX_OUTPUT` characters is stopped; ``*`` and ``**`` on huge operands are refused;
+  :data:`MAX_OUTPUT` characters (plus :data:`OUTPUT_PER_CONTACT` per contact in the
+  context: a page of a 100,000-person vault may list them all) is stopped; ``*`` and ``**`` on huge operands are refused;
 * errors become diagnostics with the template's file and line, never a traceback.
 """
 
@@ -33,6 +34,10 @@ BUILTIN_DIR = Path(__file__).resolve().parent / "templates"
 VAULT_TEMPLATE_DIR = ".netkit/templates"
 RENDER_SECONDS = 5.0
 MAX_OUTPUT = 5_000_000
+#: ... plus this much per contact in the page context: a page may list everyone (Tiers.md
+#: holds a ~120-character line per person), so a fixed cap would refuse the built-in pages
+#: of a very large vault while still stopping a runaway template long before memory runs out
+OUTPUT_PER_CONTACT = 1_000
 MAX_TEMPLATE_BYTES = 256 * 1024
 _MAX_OPERAND = 100_000
 
@@ -58,6 +63,7 @@ class LimitedEnvironment(sandbox.SandboxedEnvironment):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.budget = _Budget()
+        self.max_output = MAX_OUTPUT  # set per render (see output_limit)
 
     def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
         self.budget.check()
@@ -73,7 +79,7 @@ class LimitedEnvironment(sandbox.SandboxedEnvironment):
                     raise RenderLimitError("repetition too large in template")
             return operator.mul(left, right)
         result = operator.add(left, right)
-        if isinstance(result, (str, list, tuple)) and len(result) > MAX_OUTPUT:
+        if isinstance(result, (str, list, tuple)) and len(result) > self.max_output:
             raise RenderLimitError("value too large in template")
         return result
 
@@ -177,6 +183,7 @@ class Renderer:
         """Render one template; on any failure return None and a diagnostic."""
         shown = self.template_path(name)
         self.env.budget = _Budget()
+        limit = self.env.max_output = output_limit(context)
         loader = self.env.loader
         refused: list[Diagnostic] = []
         if isinstance(loader, _SafeLoader):
@@ -187,8 +194,8 @@ class Renderer:
             size = 0
             for chunk in _generate(template, context):
                 size += len(chunk)
-                if size > MAX_OUTPUT:
-                    raise RenderLimitError(f"the page is larger than {MAX_OUTPUT} characters")
+                if size > limit:
+                    raise RenderLimitError(f"the page is larger than {limit} characters")
                 self.env.budget.check()
                 chunks.append(chunk)
             if isinstance(loader, _SafeLoader):
@@ -218,6 +225,16 @@ class Renderer:
             return None, [diag_mod.make(shown, _template_line(exc, shown), 1, "template.error",
                                         f"template error: {type(exc).__name__}: {exc}",
                                         hint="check the names used against docs/pages.md")]
+
+
+def output_limit(context: Mapping[str, Any]) -> int:
+    """The most characters one page (or value) may have: :data:`MAX_OUTPUT`, plus
+    :data:`OUTPUT_PER_CONTACT` per contact the context counts (``counts.contacts``)."""
+    counts = context.get("counts")
+    contacts = counts.get("contacts") if isinstance(counts, Mapping) else None
+    if type(contacts) is not int or contacts < 0:
+        return MAX_OUTPUT
+    return MAX_OUTPUT + OUTPUT_PER_CONTACT * contacts
 
 
 def _generate(template: jinja2.Template, context: Mapping[str, Any]) -> Iterator[str]:

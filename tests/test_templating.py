@@ -65,6 +65,19 @@ def test_output_size_is_limited(vault: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert out is None and diags[0].code == "template.limit"
 
 
+def test_the_output_limit_grows_with_the_vault(vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a page may list every person: 1,000 characters each on top of the fixed cap
+    monkeypatch.setattr(templating, "MAX_OUTPUT", 10_000)
+    page = "{% for i in range(counts.contacts) %}" + "x" * 500 + "{% endfor %}"
+    (vault / ".netkit" / "templates" / "all.md.j2").write_text(page, encoding="utf-8")
+    out, diags = Renderer(vault).render("all.md.j2", {"counts": {"contacts": 100}})
+    assert diags == [] and out is not None and len(out) == 50_000
+    runaway = "{% for i in range(counts.contacts * 3) %}" + "x" * 500 + "{% endfor %}"
+    (vault / ".netkit" / "templates" / "runaway.md.j2").write_text(runaway, encoding="utf-8")
+    out, diags = Renderer(vault).render("runaway.md.j2", {"counts": {"contacts": 100}})
+    assert out is None and diags[0].code == "template.limit"
+
+
 @pytest.mark.skipif(os.name != "posix", reason="symlinks")
 def test_symlinked_template_is_not_followed(vault: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     secret = tmp_path_factory.mktemp("outside") / "secret.txt"
