@@ -29,6 +29,7 @@ import dataclasses
 import datetime as dt
 import gc
 import itertools
+import mmap
 import operator
 import os
 import pickle
@@ -50,6 +51,8 @@ from netkit.loader import Vault
 from netkit.model import Config, Contact
 from netkit.quality import Action, ContactQuality, Indicators, NetworkRow, NetworkStats
 from netkit.quality.network import TierHealth
+from netkit.quality.relationship import scan as _scan
+from netkit.quality.relationship import stats_values as _stats_values
 from netkit.quality.topk import SortedItems, TopK
 
 if TYPE_CHECKING:  # Jinja2 is imported only to render (a remembered index never renders)
@@ -177,8 +180,15 @@ def _field(obj: object, name: str) -> Any:
     return getattr(obj, name, None)
 
 
+# a name that `alias_text` would change: a character it replaces, whitespace other than a
+# plain space, a double space, or a space at either end
+_ALIAS_SPECIAL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\[\]|`<>\\]|[^\S ]|  |^ | $")
+
+
 def alias_text(name: object) -> str:
     """A display name made safe inside ``[[target|alias]]``."""
+    if type(name) is str and _ALIAS_SPECIAL.search(name) is None:
+        return name  # the common case: nothing to replace (one search, no copies)
     text = _CONTROL.sub(" ", "" if name is None else str(name)).translate(_ALIAS_TABLE)
     return " ".join(text.split())
 
@@ -513,28 +523,32 @@ def _contact_row(
     pages_dir: str,
 ) -> ContactRow:
     tier = config.tiers.get(contact.tier)
+    return _row(contact, sched, q, today, pages_dir, tier.label if tier else f"Tier {contact.tier}")
+
+
+def _row(
+    contact: Contact, sched: cadence.Schedule, q: ContactQuality | None, today: dt.date, pages_dir: str,
+    tier_label: str,
+) -> ContactRow:
+    """The contact's row (``tier_label``: its tier's label, looked up once per tier by the caller)."""
     # "last contact" as `netkit due` and `list --json` mean it: a touchpoint, not the day you met
-    last = sched.last_contact if sched.basis in ("log", "last_contact") else None
+    basis = sched.basis
+    last = sched.last_contact if basis == "log" or basis == "last_contact" else None
+    next_due = sched.next_due
+    planned = sched.planned
+    # positional: 10,000 rows are made per build, and keywords cost a third of the call
     return ContactRow(
-        name=contact.name,
-        path=contact.path,
-        link=make_wikilink(contact.path, contact.name, pages_dir),
-        tier=contact.tier,
-        tier_label=tier.label if tier else f"Tier {contact.tier}",
-        status=contact.status,
-        company=contact.company or "",
-        role=contact.role or "",
-        industry=contact.industry or "",
-        location=contact.location or "",
-        tags=contact.tags,
-        last_contact=_iso(last),
-        next_due=_iso(sched.next_due),
-        days_until=sched.days_until(today),
-        cadence_days=sched.cadence_days,
-        planned=_iso(sched.planned.date) if sched.planned is not None else None,
-        strength=round(q.strength) if q is not None else None,
-        indicators=q.indicators if q is not None else None,
-        flags=tuple(FlagRow(f.flag, f.explanation) for f in q.flags) if q is not None else (),
+        contact.name, contact.path, make_wikilink(contact.path, contact.name, pages_dir), contact.tier,
+        tier_label, contact.status, contact.company or "", contact.role or "", contact.industry or "",
+        contact.location or "", contact.tags,
+        last.isoformat() if last is not None else None,
+        next_due.isoformat() if next_due is not None else None,
+        (next_due - today).days if next_due is not None else None,
+        sched.cadence_days,
+        planned.date.isoformat() if planned is not None else None,
+        round(q.strength) if q is not None else None,
+        q.indicators if q is not None else None,
+        tuple([FlagRow(f.flag, f.explanation) for f in q.flags]) if q is not None and q.flags else (),
     )
 
 
@@ -547,19 +561,20 @@ def _review_reasons(row: ContactRow, contact: Contact) -> tuple[tuple[str, str],
     if row.status == "archived":
         return ()  # already let go
     out: list[tuple[str, str]] = []
-    flags = {f.flag: f.explanation for f in row.flags}
-    if "prune-candidate" in flags:
-        out.append(("prune", flags["prune-candidate"]))
-    if "unanswered" in flags:
-        out.append(("unanswered", flags["unanswered"]))
-    one_way = [f"{name.replace('-', ' ')}: {flags[name]}" for name in ("one-way-giving", "one-way-taking")
-               if name in flags]
-    if one_way:
-        out.append(("one_way", "; ".join(one_way)))
-    if "fading" in flags:
-        out.append(("fading", flags["fading"]))
-    if "dormant" in flags and "prune-candidate" not in flags:
-        out.append(("dormant", flags["dormant"]))
+    if row.flags:  # most contacts have none: no dict to make
+        flags = {f.flag: f.explanation for f in row.flags}
+        if "prune-candidate" in flags:
+            out.append(("prune", flags["prune-candidate"]))
+        if "unanswered" in flags:
+            out.append(("unanswered", flags["unanswered"]))
+        one_way = [f"{name.replace('-', ' ')}: {flags[name]}" for name in ("one-way-giving", "one-way-taking")
+                   if name in flags]
+        if one_way:
+            out.append(("one_way", "; ".join(one_way)))
+        if "fading" in flags:
+            out.append(("fading", flags["fading"]))
+        if "dormant" in flags and "prune-candidate" not in flags:
+            out.append(("dormant", flags["dormant"]))
     gaps = missing_data(contact)
     if gaps:
         out.append(("missing", "; ".join(gaps)))
@@ -609,62 +624,80 @@ class _Settings:
     importance: Mapping[int, int]  # tier -> weight of its next steps
     first_key: int  # month key (year * 12 + month - 1) of the first activity month
     first_day: dt.date  # its first day
+    #: tier -> its label as rows show it (made once per build, not once per contact)
+    tier_labels: Mapping[int, str] = dataclasses.field(default_factory=dict)
+
+    def tier_label(self, tier: int) -> str:
+        """The label of ``tier``; ``Tier N`` for a tier netkit.yaml does not define."""
+        label = self.tier_labels.get(tier)
+        return label if label is not None else f"Tier {tier}"
 
 
-def _make_part(contact: Contact, s: _Settings) -> _Part:
+_NO_DUE: dict[str, Any] = {}  # shared by the parts with nothing due (never mutated)
+
+
+def _make_part(contact: Contact, s: _Settings, stats: quality.LogStats | None = None) -> _Part:
+    """One contact's share (``stats``: its log's scan, when computed elsewhere)."""
     today = s.today
     sched = cadence.schedule(contact, s.config, today)
-    q = quality.assess_contact(contact, s.config, today, s.settings, schedule=sched)
-    row = _contact_row(contact, sched, q, s.config, today, s.pages_dir)
-    due_items = cadence.contact_due_items(sched, today, s.horizon)
-    due_rows = {
-        item.kind: DueRow(item.kind, row, item.date.isoformat(), item.days_until, cadence.describe(item, today),
-                          item.age)
-        for item in due_items
-    }
-    due_keys = {item.kind: cadence.urgency(item, today) for item in due_items}
+    q = quality.assess_contact(contact, s.config, today, s.settings, schedule=sched, stats=stats)
+    row = _row(contact, sched, q, today, s.pages_dir, s.tier_label(contact.tier))
+    if sched.next_due is not None or contact.birthday is not None:  # else nothing can be due
+        due_items = cadence.contact_due_items(sched, today, s.horizon)
+        due_rows = {
+            item.kind: DueRow(item.kind, row, item.date.isoformat(), item.days_until,
+                              cadence.describe(item, today), item.age)
+            for item in due_items
+        }
+        due_keys = {item.kind: cadence.urgency(item, today) for item in due_items}
+    else:
+        due_rows = due_keys = _NO_DUE
     planned: list[PlannedRow] = []
     months: dict[int, int] = {}
     channels: dict[str, int] = {}
     first_key, first_day, horizon = s.first_key, s.first_day, s.horizon
     archived = contact.status == "archived"
     # the log is sorted by date: from the end, planned entries, then the activity window
-    for entry in reversed(contact.log):
-        d = entry.date
+    # (entries unpacked in one step, as in quality's scan)
+    for d, text, _line, channel, _by, _gave, _got, _reply, _fields, _source in reversed(contact.log):
         if d > today:
             if not archived and d <= horizon:
-                planned.append(PlannedRow(row, d.isoformat(), (d - today).days, entry.text))
+                planned.append(PlannedRow(row, d.isoformat(), (d - today).days, text))
             continue
         if d < first_day:
             break
         i = d.year * 12 + d.month - 1 - first_key
         months[i] = months.get(i, 0) + 1
-        channel = entry.channel or "unspecified"
+        channel = channel or "unspecified"
         channels[channel] = channels.get(channel, 0) + 1
     link = cell(row.link)
     company = cell(row.company)
     folded = contact.name.casefold()
+    path = contact.path
     last = row.last_contact or "—"
+    strength = row.strength or 0
+    reasons = _review_reasons(row, contact)
+    # positional, in the field order of _Part (made 10,000 times per build)
     return _Part(
-        contact=contact,
-        schedule=sched,
-        quality=q,
-        network_row=quality.network_row(q),
-        action=quality.contact_action(q, s.importance),
-        row=row,
-        name_key=(folded, contact.path),
-        tier_key=(contact.tier, folded, contact.path),
-        strongest_key=(-(row.strength or 0), folded, contact.path),
-        weakest_key=(row.strength or 0, folded, contact.path),
-        due_rows=due_rows,
-        due_keys=due_keys,
-        planned=tuple(planned),
-        review=tuple((section, ReviewRow(row, reason)) for section, reason in _review_reasons(row, contact)),
-        months=tuple(months.items()),
-        channels=tuple(channels.items()),
-        tiers_line=f"| {link} | {company} | {cell(row.role)} | {last} | {row.next_due or '—'} | {row.status} |",
-        archived_line=f"| {link} | {row.tier} | {company} | {last} |" if archived else "",
-        graph_key=(contact.stem, contact.name, contact.aliases, contact.links),
+        contact,
+        sched,
+        q,
+        quality.network_row(q),
+        quality.contact_action(q, s.importance),
+        row,
+        (folded, path),
+        (contact.tier, folded, path),
+        (-strength, folded, path),
+        (strength, folded, path),
+        due_rows,
+        due_keys,
+        tuple(planned),
+        tuple([(section, ReviewRow(row, reason)) for section, reason in reasons]) if reasons else (),
+        tuple(months.items()),
+        tuple(channels.items()),
+        f"| {link} | {company} | {cell(row.role)} | {last} | {row.next_due or '—'} | {row.status} |",
+        f"| {link} | {row.tier} | {company} | {last} |" if archived else "",
+        (contact.stem, contact.name, contact.aliases, contact.links),
     )
 
 
@@ -839,6 +872,11 @@ class _Child:
     Linux only, and only in a process without other threads (forking a threaded process
     can deadlock the child): the same rules as the loader's parallel parse, including
     ``NETKIT_WORKERS=1`` to stay serial.
+
+    ``work`` may be :class:`_Staged`: its ``first`` step runs in the child before the rest,
+    and its bytes (at most ``first_size``) are available to :meth:`first_result` as soon
+    as it is done, while the rest goes on: they go through memory shared with the child,
+    so the child never waits for this process to read them.
     """
 
     @staticmethod
@@ -850,10 +888,30 @@ class _Child:
 
     def __init__(self, work: Callable[[], bytes]) -> None:
         read_end, write_end = os.pipe()
+        self._shared: mmap.mmap | None = None
+        self._first_fd: int | None = None
+        first_write = -1
+        first = work.first if isinstance(work, _Staged) else None
+        if isinstance(work, _Staged):
+            # anonymous mappings are shared between parent and child after a fork
+            self._shared = mmap.mmap(-1, max(work.first_size, 1))
+            self._first_fd, first_write = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: compute, send, leave without running any exit handler
             try:
                 os.close(read_end)
+                if first is not None and self._shared is not None and self._first_fd is not None:
+                    os.close(self._first_fd)
+                    size = -1  # failed: the parent computes it itself
+                    try:
+                        early = first()
+                        if len(early) <= len(self._shared):
+                            self._shared[:len(early)] = early
+                            size = len(early)
+                    except BaseException:
+                        pass
+                    os.write(first_write, size.to_bytes(8, "little", signed=True))  # 8 bytes: never blocks
+                    os.close(first_write)
                 try:
                     data = b"\x01" + work()
                 except BaseException:
@@ -863,8 +921,32 @@ class _Child:
             finally:
                 os._exit(0)
         os.close(write_end)
+        if first_write >= 0:
+            os.close(first_write)
         self._pid = pid
         self._fd: int | None = read_end
+
+    def first_result(self) -> bytes | None:
+        """Wait for ``first`` in the child; its bytes, or None when it failed."""
+        fd, shared = self._first_fd, self._shared
+        if fd is None or shared is None:
+            return None
+        self._first_fd = None
+        header = b""
+        try:
+            while len(header) < 8:
+                chunk = os.read(fd, 8 - len(header))
+                if not chunk:
+                    break  # the child is gone
+                header += chunk
+        except OSError:
+            header = b""
+        finally:
+            os.close(fd)
+        size = int.from_bytes(header, "little", signed=True) if len(header) == 8 else -1
+        data = shared[:size] if 0 <= size <= len(shared) else None
+        self._close_shared()
+        return data
 
     def result(self) -> bytes | None:
         """Wait for the child; its bytes, or None when it failed."""
@@ -882,6 +964,10 @@ class _Child:
 
     def cancel(self) -> None:
         """Stop the child (this process failed while it ran)."""
+        if self._first_fd is not None:
+            os.close(self._first_fd)
+            self._first_fd = None
+        self._close_shared()
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
@@ -891,11 +977,76 @@ class _Child:
                 pass
             self._reap()
 
+    def _close_shared(self) -> None:
+        if self._shared is not None:
+            self._shared.close()
+            self._shared = None
+
     def _reap(self) -> None:
         try:
             os.waitpid(self._pid, 0)
         except ChildProcessError:
             pass
+
+
+@dataclasses.dataclass(frozen=True)
+class _Staged:
+    """Work for a :class:`_Child` in two steps: ``first`` (at most ``first_size`` bytes,
+    sent back as soon as it is done), then ``rest`` (the child's result)."""
+
+    first: Callable[[], bytes]
+    first_size: int
+    rest: Callable[[], bytes]
+
+    def __call__(self) -> bytes:
+        return self.rest()
+
+
+#: the share of the contacts whose logs a first build scans in the graph's child process
+#: before it computes the graph (:class:`_EarlyScans`): the two processes then finish
+#: about together at 10,000 contacts
+EARLY_SHARE = 0.7
+#: room for one contact's packed scan in the memory shared with the child (~70 bytes used)
+_SCAN_BYTES = 512
+
+
+class _EarlyScans:
+    """The :func:`quality.relationship.scan` of a vault's first contacts, computed in the
+    graph's child process before the graph, while this one makes the other contacts'
+    shares (a first build only: later builds reuse the shares). The scan is the costliest
+    step of a share and comes down to a few numbers, cheap to send back; everything else
+    of the share is made here, so the result is the same as without the child.
+    """
+
+    def __init__(self, contacts: Sequence[Contact], today: dt.date, settings: quality.QualitySettings) -> None:
+        self.count = int(len(contacts) * EARLY_SHARE)
+        self.today = today
+        self.settings = settings
+        self.size = self.count * _SCAN_BYTES + 4096
+        self._first = contacts[:self.count]
+
+    def work(self) -> bytes:
+        """What the child computes first: the packed scans."""
+        today, settings = self.today, self.settings
+        return pickle.dumps([_stats_values(_scan(c, today, settings)) for c in self._first],
+                            protocol=pickle.HIGHEST_PROTOCOL)
+
+    def parts(self, contacts: Sequence[Contact], s: _Settings, child: _Child) -> list[_Part]:
+        """Every contact's share, in order: the others' first (the child scans meanwhile),
+        then the first ones' with the child's scans (scanned here should the child fail)."""
+        count = self.count
+        made: list[_Part | None] = [None] * len(contacts)
+        for i in range(count, len(contacts)):
+            made[i] = _make_part(contacts[i], s)
+        data = child.first_result()
+        values = pickle.loads(data) if data is not None else None
+        if (values is None or len(values) != count or contacts[:count] != self._first
+                or s.today != self.today or s.settings != self.settings):
+            values = None
+        make_stats = quality.LogStats
+        for i in range(count):
+            made[i] = _make_part(contacts[i], s, make_stats(*values[i]) if values is not None else None)
+        return made  # type: ignore[return-value]  # every place is filled
 
 
 def _diagnostic_rows(diags: Iterable[Diagnostic], pages_dir: str) -> tuple[DiagnosticRow, ...]:
@@ -1184,6 +1335,7 @@ class ContextBuilder:
             importance=quality.tier_importance(config),
             first_key=first_key,
             first_day=dt.date(first_key // 12, first_key % 12 + 1, 1),
+            tier_labels={key: tier.label for key, tier in config.tiers.items()},
         )
         # every contact's share depends on these: start over
         self._parts = {}
@@ -1193,11 +1345,15 @@ class ContextBuilder:
         self._settings = fresh
         return fresh
 
-    def _update_parts(self, vault: Vault, s: _Settings) -> tuple[list[_Part], bool, list[int] | None]:
+    def _update_parts(
+        self, vault: Vault, s: _Settings, early: tuple[_EarlyScans, _Child] | None = None
+    ) -> tuple[list[_Part], bool, list[int] | None]:
         """Every contact's share, in the vault's order; whether the graph may have changed;
         and the positions of the contacts made again, or None when contacts were added,
-        removed or reordered (the positions of the others changed)."""
+        removed or reordered (the positions of the others changed). ``early``: scans of
+        some contacts under way in a child process (a build with nothing to reuse)."""
         old = self._parts
+        made = early[0].parts(vault.contacts, s, early[1]) if early is not None and not old else None
         graph_keys = self._graph_keys
         parts: dict[str, _Part] = {}
         ordered: list[_Part] = []
@@ -1210,7 +1366,7 @@ class ContextBuilder:
             path = contact.path
             part = old.get(path)
             if part is None or (part.contact is not contact and part.contact != contact):
-                fresh = _make_part(contact, s)
+                fresh = made[i] if made is not None else _make_part(contact, s)
                 recomputed += 1
                 changed.append(path)
                 positions.append(i)
@@ -1256,12 +1412,21 @@ class ContextBuilder:
     def _build(self, vault: Vault, today: dt.date) -> dict[str, Any]:
         notes = tuple(getattr(vault, "notes", ()))
         child: _Child | None = None
+        early: _EarlyScans | None = None
         if self._graph is None and len(vault.contacts) >= PARALLEL_GRAPH_MIN and _Child.allowed():
             # nothing to reuse: the graph (the other half of the work) runs alongside
             contacts, index = vault.contacts, vault.index
-            child = _Child(lambda: _graph_view(contacts, index, notes, None).to_bytes())
+            if not self._parts:
+                # no contact's share to reuse either: the child first scans the logs of
+                # most contacts (the costliest step of a share), this process makes the
+                # others' shares meanwhile
+                early = _EarlyScans(contacts, today, quality.quality_settings(vault.config))
+            def work() -> bytes:
+                return _graph_view(contacts, index, notes, None).to_bytes()
+
+            child = _Child(_Staged(early.work, early.size, work) if early is not None else work)
         try:
-            return self._build_with(vault, today, notes, child)
+            return self._build_with(vault, today, notes, child, early)
         except BaseException:
             # the kept lists may be half patched: never patch them again
             self._forget_spanning()
@@ -1271,12 +1436,14 @@ class ContextBuilder:
                 child.cancel()  # only does something when the build failed
 
     def _build_with(
-        self, vault: Vault, today: dt.date, notes: tuple[Any, ...], child: _Child | None
+        self, vault: Vault, today: dt.date, notes: tuple[Any, ...], child: _Child | None,
+        early: _EarlyScans | None = None,
     ) -> dict[str, Any]:
         s = self._settings_for(vault, today)
         pages_dir = s.pages_dir
         old_parts = self._parts
-        ordered, graph_dirty, positions = self._update_parts(vault, s)
+        ordered, graph_dirty, positions = self._update_parts(
+            vault, s, (early, child) if early is not None and child is not None else None)
         parts = self._parts
         lists = self._lists
         self.patched = lists is not None and positions is not None and len(positions) <= PATCH_LIMIT

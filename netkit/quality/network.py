@@ -349,14 +349,20 @@ def network_row(q: ContactQuality) -> NetworkRow:
     """The values of ``q`` that the network view aggregates."""
     c = q.contact
     s = q.stats
-    names = {f.flag for f in q.flags}
+    flags = q.flags
+    # most contacts have no flag: no set to make for them
+    names = {f.flag for f in flags} if flags else _NO_NAMES
     return NetworkRow(
-        c.is_active, c.status, c.tier, c.name, s.contacted, s.in_window, s.by_me, s.by_them, s.gave, s.got,
-        q.indicators.reciprocity, not names.isdisjoint(_ONE_WAY), s.inbound_recent, s.received_recent,
-        tuple(v if isinstance(v, str) and v.strip() else None for v in _DIMENSION_VALUES(c)),
+        c.is_active, c.status, c.tier, c.name, s.contacted, s.in_window, s.by_me, s.by_them, s.gave,
+        s.got, q.indicators.reciprocity, not names.isdisjoint(_ONE_WAY), s.inbound_recent, s.received_recent,
+        # a list made into a tuple: cheaper than a generator for five values
+        tuple([v if isinstance(v, str) and v.strip() else None for v in _DIMENSION_VALUES(c)]),
         c.met.toordinal() if c.met is not None else None, q.strength,
         q.cadence_days is not None, "overdue" in names, q.days_until,
     )
+
+
+_NO_NAMES: frozenset[str] = frozenset()
 
 
 def measure_network(
