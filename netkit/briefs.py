@@ -234,11 +234,18 @@ def refresh(vault: Vault) -> str | None:
     rels = [rel for rel in expected[0] if rel in by_path]
     if len(rels) != len(expected[0]):
         return None  # a contact could not be decoded: record nothing rather than a gap
-    briefs = [brief_of(by_path[rel]) for rel in rels]
-    columns = [list(column) for column in zip(*briefs, strict=True)] if briefs else [[] for _ in range(10)]
+    # one column per field, filled directly (no list of 100,000 briefs next to them)
+    columns: list[list[Any]] = [[] for _ in range(10)]
+    appends = [column.append for column in columns]
+    for rel in rels:
+        for append, value in zip(appends, brief_of(by_path[rel]), strict=True):
+            append(value)
+    del by_path
     # the texts (most of the bytes) in a file of their own: only a due list shown as text
-    # reads them, and only the entries it shows
-    warning = cache_mod.write_record(vault.root, TEXTS_FILE, key, (*expected, columns.pop()))
+    # reads them, and only the entries it shows; written first, then let go
+    texts = columns.pop()
+    warning = cache_mod.write_record(vault.root, TEXTS_FILE, key, (*expected, texts))
+    del texts
     return warning or cache_mod.write_record(vault.root, BRIEFS_FILE, key, (*expected, columns))
 
 

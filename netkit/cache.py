@@ -842,11 +842,13 @@ def write_record(root: Path, name: str, key: bytes, value: Any) -> str | None:
             return f"{CACHE_FOLDER} leads outside the vault; the cache was not written"
         buffer = io.BytesIO()
         _pickler(buffer).dump(value)
-        body = buffer.getvalue()
+        body = buffer.getbuffer()  # no copy: a record can be tens of megabytes
         fd, tmp = _new_file(folder, ".contacts-", ".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(RECORD_MAGIC + _RECORD_HEADER.pack(hashlib.sha256(key).digest(), zlib.crc32(body)) + body)
+                fh.write(RECORD_MAGIC + _RECORD_HEADER.pack(hashlib.sha256(key).digest(), zlib.crc32(body)))
+                fh.write(body)
+            body.release()
             os.replace(tmp, folder / name)
         except BaseException:
             _unlink(tmp)
