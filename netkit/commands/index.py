@@ -89,8 +89,13 @@ def command(as_json: bool) -> None:
         _finish(_Skipped(vault=known, written=(), unchanged=tuple(pages), failed=(), diagnostics=(),
                          timings={"load": seconds, "compute": 0.0, "render": 0.0, "write": 0.0},
                          count=known.contacts), known, as_json)
+    from netkit import briefs, loader
+
     vault = _common.load(progress=not as_json, save_cache=True)
     load_seconds = time.perf_counter() - started
+    # the briefs `netkit due` reads (nothing is decoded when they are current); before the
+    # pages, whose computation is the memory peak of a large vault, not on top of it
+    warnings = [briefs.refresh(vault)]
     # nothing changed since the last index (same inputs, pages untouched): say so without
     # decoding a contact or loading the page code; the pages would come out byte-identical
     kept = pagememo.quick_skip(vault, today)
@@ -98,10 +103,9 @@ def command(as_json: bool) -> None:
         result = _skipped(vault, kept, load_seconds, time.perf_counter() - started - load_seconds)
     else:
         result = _index(vault, today, load_seconds)
-    from netkit import briefs, loader
-
-    for warning in (briefs.refresh(vault), loader.finish_cache(vault), _record(vault, today, result)):
-        if warning:  # briefs: for `netkit due` (nothing is decoded when they are current)
+    warnings += [loader.finish_cache(vault), _record(vault, today, result)]
+    for warning in warnings:
+        if warning:
             click.echo(f"netkit: warning: {warning}", err=True)
     _finish(result, vault, as_json)
 
