@@ -693,12 +693,31 @@ def _make_part(contact: Contact, s: _Settings, stats: quality.LogStats | None = 
         due_keys,
         tuple(planned),
         tuple([(section, ReviewRow(row, reason)) for section, reason in reasons]) if reasons else (),
-        tuple(months.items()),
-        tuple(channels.items()),
+        _shared_pairs(months),
+        _shared_pairs(channels),
         f"| {link} | {company} | {cell(row.role)} | {last} | {row.next_due or '—'} | {row.status} |",
         f"| {link} | {row.tier} | {company} | {last} |" if archived else "",
         (contact.stem, contact.name, contact.aliases, contact.links),
     )
+
+
+#: (month or channel, count) pairs, one object each: a 100,000-person vault holds a million
+#: of them but only a few hundred different ones (~50 MB saved at that size)
+_PAIRS: dict[tuple[Any, int], tuple[Any, int]] = {}
+
+
+def _shared_pairs(counts: dict[Any, int]) -> tuple[tuple[Any, int], ...]:
+    """``tuple(counts.items())``, with pairs seen before shared."""
+    get = _PAIRS.get
+    out = []
+    for pair in counts.items():
+        shared = get(pair)
+        if shared is None:
+            if len(_PAIRS) < 10_000:
+                _PAIRS[pair] = pair
+            shared = pair
+        out.append(shared)
+    return tuple(out)
 
 
 def _charts(
