@@ -4,18 +4,19 @@ Decoding 10,000 whole contacts from the cache takes most of a second (each holds
 notes, front matter, links and ~20 log entries as objects), while the due list reads a
 handful of fields and the *dates* of the log. ``netkit index`` therefore records, next to
 the cache, one *brief* per contact: name, tier, status, cadence, snooze, last_contact, met,
-birthday, and the log as the dates (one packed array) and texts (one string) of its
-entries, note touchpoints included (entries made from a brief carry a date and a text
-only: :class:`BriefEntry`). A later ``due`` turns briefs into
-:class:`ContactBrief` objects, which :mod:`netkit.cadence` schedules exactly like contacts
-(it reads only those attributes, and finds the last touchpoint by a binary search over the
-dates), and never decodes a contact.
+birthday, and the dates of its log (one packed array), note touchpoints included; the
+texts of the log entries go to a second record (``brief-texts.cache``), read only when a
+due list is shown as text (entries made from a brief carry a date and a text only:
+:class:`BriefEntry`). A later ``due`` turns briefs into :class:`ContactBrief` objects,
+which :mod:`netkit.cadence` schedules exactly like contacts (it reads only those
+attributes, and finds the last touchpoint by a binary search over the dates), and never
+decodes a contact.
 
-A brief is used only while it is current: the contact file's content hash is the one it
-was made from, and so are the note touchpoints of that contact (the cross-file layer).
-Contacts without a current brief (a file edited since the last ``index``) are decoded and
-briefed on the spot, so the answer is always what the files say; the record is rewritten
-only by ``netkit index``. A damaged or malformed record is ignored as a whole.
+The records are used only while they are current as a whole: the same contact files
+with the same content hashes, and the same note touchpoints (the cross-file layer). After
+an edit not yet indexed, ``due`` decodes the contacts as before, so the answer is always
+what the files say; the records are rewritten only by ``netkit index``. A damaged or
+malformed record is ignored as a whole.
 """
 
 from __future__ import annotations
