@@ -15,7 +15,7 @@ from typing import Any
 from netkit import diagnostics as diag_mod
 from netkit import document, logbook, schema
 from netkit.diagnostics import Diagnostic
-from netkit.model import Config, Contact, Link
+from netkit.model import Config, Contact, FrontMatter, Link
 from netkit.yamlsource import load_mapping
 
 #: a contact file larger than this is refused (years of notes fit in far less)
@@ -78,7 +78,7 @@ def parse_contact(raw: bytes, path: str, config: Config) -> tuple[Contact | None
         last_contact=values.get("last_contact"),
         log=tuple(entries),
         notes=notes,
-        front_matter=_jsonable_front_matter(fields),
+        front_matter=FrontMatter.of(_jsonable_front_matter(fields)),
         links=tuple(links),
     )
     return contact, diags

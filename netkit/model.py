@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
 from netkit.durations import Duration
@@ -83,6 +83,51 @@ class Link:
     column: int
 
 
+@dataclasses.dataclass(frozen=True, slots=True, eq=False)
+class FrontMatter(Mapping[str, Any]):
+    """A contact's front matter as plain values: a read-only mapping, compared like a dict.
+
+    Two tuples instead of a dict: a vault of 100,000 people keeps one of these each, and a
+    dict of ~15 keys costs three times the memory. The key tuples repeat from contact to
+    contact and are shared (see :meth:`of`). Lookups scan the keys (a front matter is short).
+    """
+
+    keys_: tuple[str, ...]
+    values_: tuple[Any, ...]
+
+    @classmethod
+    def of(cls, mapping: Mapping[str, Any]) -> FrontMatter:
+        """The front matter holding ``mapping``'s items, in order."""
+        keys = tuple(mapping)
+        shared = _SHARED_KEYS.get(keys)
+        if shared is None:
+            shared = keys
+            if len(_SHARED_KEYS) < 10_000:
+                _SHARED_KEYS[keys] = keys
+        return cls(shared, tuple(mapping.values()))
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return self.values_[self.keys_.index(key)]
+        except ValueError:
+            raise KeyError(key) from None
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.keys_
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys_)
+
+    def __len__(self) -> int:
+        return len(self.keys_)
+
+    def __repr__(self) -> str:
+        return repr(dict(zip(self.keys_, self.values_, strict=True)))
+
+
+_SHARED_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Contact:
     """One person: a validated contact file.
@@ -118,7 +163,7 @@ class Contact:
     log: tuple[LogEntry, ...] = ()
     #: free notes: the body outside the log section, stripped (used by the depth indicator)
     notes: str = ""
-    front_matter: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    front_matter: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # a FrontMatter once parsed
     #: every wikilink in introduced_by, knows and the log, with positions
     links: tuple[Link, ...] = ()
 

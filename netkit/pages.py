@@ -642,8 +642,9 @@ def _make_part(contact: Contact, s: _Settings, stats: quality.LogStats | None = 
     sched = cadence.schedule(contact, s.config, today)
     q = quality.assess_contact(contact, s.config, today, s.settings, schedule=sched, stats=stats)
     row = _row(contact, sched, q, today, s.pages_dir, s.tier_label(contact.tier))
-    if sched.next_due is not None or contact.birthday is not None:  # else nothing can be due
-        due_items = cadence.contact_due_items(sched, today, s.horizon)
+    due_items = (cadence.contact_due_items(sched, today, s.horizon)
+                 if sched.next_due is not None or contact.birthday is not None else ())  # else nothing can be due
+    if due_items:
         due_rows = {
             item.kind: DueRow(item.kind, row, item.date.isoformat(), item.days_until,
                               cadence.describe(item, today), item.age)
@@ -651,7 +652,7 @@ def _make_part(contact: Contact, s: _Settings, stats: quality.LogStats | None = 
         }
         due_keys = {item.kind: cadence.urgency(item, today) for item in due_items}
     else:
-        due_rows = due_keys = _NO_DUE
+        due_rows = due_keys = _NO_DUE  # most people: two empty dicts each, shared
     planned: list[PlannedRow] = []
     months: dict[int, int] = {}
     channels: dict[str, int] = {}

@@ -72,7 +72,7 @@ def assert_well_formed(raw: bytes, contact: Any, diags: list[Any]) -> None:
         assert any(d.is_error for d in diags), "a file that is not a contact needs an error saying why"
     else:
         assert contact.path == "contacts/p.md" and isinstance(contact.name, str) and contact.name
-        json.dumps(contact.front_matter)  # JSON-able, as `list --json` needs
+        json.dumps(dict(contact.front_matter))  # JSON-able values, as `show --json` needs (contactjson)
 
 
 # ------------------------------------------------------------ file generators
