@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from netkit import cache as cache_mod
-from netkit.diagnostics import Diagnostic
+from netkit.diagnostics import Diagnosed, Diagnostic
 from netkit.model import Config
 
 if TYPE_CHECKING:
@@ -138,7 +138,7 @@ def record(vault: Vault, today: dt.date, pages: Sequence[Path], due: Sequence[Du
     return cache_mod.write_record(vault.root, ANSWERS_FILE, _key(vault.root, config_raw, today), value)
 
 
-class Answers:
+class Answers(Diagnosed):
     """A recorded answer that still holds (see :func:`lookup`)."""
 
     def __init__(self, root: Path, config: Config, index_answer: tuple[Any, ...], due: tuple[Any, ...]) -> None:
@@ -149,16 +149,6 @@ class Answers:
         self.folder = Path(folder)
         self.due_window: int = due[0]
         self._due_columns: list[list[Any]] = due[1]
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        """The vault's errors (as ``Vault.errors``)."""
-        return [d for d in self.diagnostics if d.is_error]
-
-    @property
-    def warnings(self) -> list[Diagnostic]:
-        """The vault's warnings (as ``Vault.warnings``)."""
-        return [d for d in self.diagnostics if not d.is_error]
 
     def pages(self) -> list[Path] | None:
         """The pages, when every one is exactly as the recorded run left it; else None."""

@@ -61,6 +61,24 @@ class Diagnostic:
         )
 
 
+class Diagnosed:
+    """``errors`` and ``warnings`` for anything holding ``diagnostics`` (a loaded vault, the
+    answers ``netkit index`` recorded)."""
+
+    __slots__ = ()
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        """Diagnostics of severity error."""
+        return [d for d in self.diagnostics if d.is_error]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        """Diagnostics of severity warning."""
+        return [d for d in self.diagnostics if not d.is_error]
+
+
 def make(
     path: str,
     line: int,

@@ -164,7 +164,7 @@ class LoadStats:
 
 
 @dataclasses.dataclass(frozen=True)
-class Vault:
+class Vault(diag_mod.Diagnosed):
     """A loaded vault: settings, valid contacts and every diagnostic.
 
     ``contacts`` and ``index`` may be computed lazily (see the module docstring); they read
@@ -188,16 +188,6 @@ class Vault:
     touchpoints: Mapping[str, tuple[LogEntry, ...]] = dataclasses.field(
         default_factory=dict, compare=False, repr=False)
     stats: LoadStats = dataclasses.field(default_factory=LoadStats, compare=False, repr=False)
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        """Diagnostics of severity error."""
-        return [d for d in self.diagnostics if d.is_error]
-
-    @property
-    def warnings(self) -> list[Diagnostic]:
-        """Diagnostics of severity warning."""
-        return [d for d in self.diagnostics if not d.is_error]
 
     @property
     def contact_paths(self) -> tuple[str, ...]:
