@@ -162,20 +162,25 @@ def components(graph: Graph) -> list[tuple[str, ...]]:
     seen: set[str] = set()
     out: list[tuple[str, ...]] = []
     for start in graph.nodes:
-        if start in seen:
-            continue
-        seen.add(start)
-        members = [start]
-        queue = deque([start])
-        while queue:
-            for nxt in graph.neighbours(queue.popleft()):
-                if nxt not in seen:
-                    seen.add(nxt)
-                    members.append(nxt)
-                    queue.append(nxt)
-        out.append(tuple(sorted(members)))
+        if start not in seen:
+            out.append(tuple(sorted(_flood(graph, start, seen))))
     out.sort(key=lambda comp: (-len(comp), comp[0]))
     return out
+
+
+def _flood(graph: Graph, start: str, seen: set[str]) -> list[str]:
+    """Every node reachable from ``start`` (which is not in ``seen``) without passing through
+    ``seen``, in breadth-first order; they are all added to ``seen``."""
+    seen.add(start)
+    members = [start]
+    queue = deque([start])
+    while queue:
+        for nxt in graph.neighbours(queue.popleft()):
+            if nxt not in seen:
+                seen.add(nxt)
+                members.append(nxt)
+                queue.append(nxt)
+    return members
 
 
 def groups_joined(graph: Graph, path: str) -> int:
@@ -186,16 +191,9 @@ def groups_joined(graph: Graph, path: str) -> int:
     seen: set[str] = {path}
     groups = 0
     for start in graph.neighbours(path):
-        if start in seen:
-            continue
-        groups += 1
-        seen.add(start)
-        queue = deque([start])
-        while queue:
-            for nxt in graph.neighbours(queue.popleft()):
-                if nxt not in seen:
-                    seen.add(nxt)
-                    queue.append(nxt)
+        if start not in seen:
+            groups += 1
+            _flood(graph, start, seen)
     return groups
 
 
