@@ -24,7 +24,7 @@ import datetime as dt
 import functools
 import math
 import operator
-from typing import Any
+from typing import Any, NamedTuple
 
 from netkit import cadence
 from netkit.model import DEEP_CHANNELS, Config, Contact, LogEntry
@@ -81,23 +81,19 @@ def understanding(notes: str) -> tuple[int, bool, bool]:
     if notes.isascii():
         # most notes are ASCII: the same tokens as bytes, lowered and separated by one
         # table lookup, and split without making a str per word (a third of the time)
-        data = notes.encode("ascii").translate(_ASCII_TABLE)
-        tokens_b = data.split()
-        found = _KEYWORDS_B.intersection(tokens_b)
-        goals = (not found.isdisjoint(_GOAL_WORDS_B) or any(p in data for p in _GOAL_PREFIXES_B)
-                 or _has_phrase(found, tokens_b, _GOAL_PHRASES_B))
-        challenges = (not found.isdisjoint(_CHALLENGE_WORDS_B) or any(p in data for p in _CHALLENGE_PREFIXES_B)
-                      or _has_phrase(found, tokens_b, _CHALLENGE_PHRASES_B))
-        return len(tokens_b), goals, challenges
-    text = notes.lower().translate(_SEPARATORS)
+        text: Any = notes.encode("ascii").translate(_ASCII_TABLE)
+        lex = _BYTES_LEXICON
+    else:
+        text = notes.lower().translate(_SEPARATORS)
+        lex = _TEXT_LEXICON
     tokens = text.split()
     # only the words the tests below look for: looking each token up is cheaper than
     # building a set of all of them
-    words = _KEYWORDS.intersection(tokens)
-    goals = (not words.isdisjoint(_GOAL_WORDS) or any(p in text for p in _GOAL_PREFIXES)
-             or _has_phrase(words, tokens, _GOAL_PHRASES))
-    challenges = (not words.isdisjoint(_CHALLENGE_WORDS) or any(p in text for p in _CHALLENGE_PREFIXES)
-                  or _has_phrase(words, tokens, _CHALLENGE_PHRASES))
+    words = lex.keywords.intersection(tokens)
+    goals = (not words.isdisjoint(lex.goal_words) or any(p in text for p in lex.goal_prefixes)
+             or _has_phrase(words, tokens, lex.goal_phrases))
+    challenges = (not words.isdisjoint(lex.challenge_words) or any(p in text for p in lex.challenge_prefixes)
+                  or _has_phrase(words, tokens, lex.challenge_phrases))
     return len(tokens), goals, challenges
 
 
@@ -124,15 +120,30 @@ def _ascii_table() -> bytes:
     return bytes(table)
 
 
-# The bytes twins of the word lists, for ASCII notes (see `understanding`).
+class _Lexicon(NamedTuple):
+    """The words :func:`understanding` looks for, as ``str`` or as ``bytes`` (ASCII notes)."""
+
+    keywords: frozenset[Any]
+    goal_words: frozenset[Any]
+    goal_prefixes: tuple[Any, ...]
+    goal_phrases: dict[Any, Any]
+    challenge_words: frozenset[Any]
+    challenge_prefixes: tuple[Any, ...]
+    challenge_phrases: dict[Any, Any]
+
+
+_TEXT_LEXICON = _Lexicon(_KEYWORDS, _GOAL_WORDS, _GOAL_PREFIXES, _GOAL_PHRASES, _CHALLENGE_WORDS,
+                         _CHALLENGE_PREFIXES, _CHALLENGE_PHRASES)
+_BYTES_LEXICON = _Lexicon(
+    frozenset(w.encode() for w in _KEYWORDS),
+    frozenset(w.encode() for w in _GOAL_WORDS),
+    tuple(p.encode() for p in _GOAL_PREFIXES),
+    {k.encode(): v.encode() for k, v in _GOAL_PHRASES.items()},
+    frozenset(w.encode() for w in _CHALLENGE_WORDS),
+    tuple(p.encode() for p in _CHALLENGE_PREFIXES),
+    {k.encode(): v.encode() for k, v in _CHALLENGE_PHRASES.items()},
+)
 _ASCII_TABLE = _ascii_table()
-_KEYWORDS_B = frozenset(w.encode() for w in _KEYWORDS)
-_GOAL_WORDS_B = frozenset(w.encode() for w in _GOAL_WORDS)
-_CHALLENGE_WORDS_B = frozenset(w.encode() for w in _CHALLENGE_WORDS)
-_GOAL_PREFIXES_B = tuple(p.encode() for p in _GOAL_PREFIXES)
-_CHALLENGE_PREFIXES_B = tuple(p.encode() for p in _CHALLENGE_PREFIXES)
-_GOAL_PHRASES_B = {k.encode(): v.encode() for k, v in _GOAL_PHRASES.items()}
-_CHALLENGE_PHRASES_B = {k.encode(): v.encode() for k, v in _CHALLENGE_PHRASES.items()}
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
