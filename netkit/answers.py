@@ -34,7 +34,7 @@ from netkit.model import Config
 
 if TYPE_CHECKING:
     from netkit.cadence import DueItem
-    from netkit.loader import Vault
+    from netkit.loader import Scan, Vault
 
 ANSWERS_FILE = "answers.cache"
 _VERSION = b"netkit answers 1"
@@ -55,14 +55,14 @@ def _key(root: Path, config_raw: bytes, today: dt.date) -> bytes:
     return h.digest()
 
 
-def _snapshot(root: Path, config: Config) -> tuple[tuple[Any, ...], tuple[Any, ...], str] | None:
-    """Every contact file's stat (in walk order), every note's, and the template overrides;
-    None when the walk reports anything (a link, a missing folder, a file gone)."""
-    from netkit import loader, notesfind, pagememo
+def _snapshot(root: Path, config: Config, walk: Scan) -> tuple[tuple[Any, ...], tuple[Any, ...], str] | None:
+    """Every contact file's stat (in ``walk`` order), every note's, and the template
+    overrides; None when the walk reported anything (a link, a missing folder, a file gone)."""
+    from netkit import notesfind, pagememo
 
-    found, diags = loader._scan(root, config)
+    found = walk.found
     stats = [(rel, st) for rel, st in found.items() if st is not None]
-    if diags or len(stats) != len(found):
+    if walk.diagnostics or len(stats) != len(found):
         return None
     contacts = tuple((rel, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) for rel, st in stats)
     settings = notesfind.notes_settings(config)
@@ -109,7 +109,9 @@ def record(vault: Vault, today: dt.date, pages: Sequence[Path], due: Sequence[Du
         config_raw = (vault.root / "netkit.yaml").read_bytes()
     except OSError:
         return None
-    snapshot = _snapshot(vault.root, vault.config)
+    from netkit import loader
+
+    snapshot = _snapshot(vault.root, vault.config, loader.scan(vault.root, vault.config, config_raw))
     if snapshot is None:
         return None
     contacts, notes, _ = snapshot
@@ -170,18 +172,27 @@ class Answers(Diagnosed):
 
 def lookup(root: Path, today: dt.date) -> Answers | None:
     """The recorded answers for ``root`` on ``today``, if nothing has changed since."""
+    return check(root, today)[0]
+
+
+def check(root: Path, today: dt.date) -> tuple[Answers | None, Scan | None]:
+    """:func:`lookup`, and the walk of the contacts folders it took to decide, if any: a
+    load that follows (``loader.load_vault(scan=…)``) uses it instead of walking again."""
+    from netkit import loader
+
     try:
         config_raw = (root / "netkit.yaml").read_bytes()
     except OSError:
-        return None
+        return None, None
     value = cache_mod.read_record(root, ANSWERS_FILE, _key(root, config_raw, today))
     if not _valid(value):
-        return None
+        return None, None
     digest, config, index_answer, due = value
-    snapshot = _snapshot(root, config)
+    walk = loader.scan(root, config, config_raw)
+    snapshot = _snapshot(root, config, walk)
     if snapshot is None or _digest(snapshot) != digest:
-        return None
-    return Answers(root, config, index_answer, due)
+        return None, walk
+    return Answers(root, config, index_answer, due), walk
 
 
 #: the type(s) of each field of a due line, in order

@@ -91,9 +91,9 @@ if TYPE_CHECKING:
 # imported where they are needed: together they cost more to import than a whole warm load
 
 __all__ = [
-    "ENV_VAR", "IGNORED_DIRS", "Changes", "LoadState", "LoadStats", "Vault", "VaultError", "VaultLoader",
+    "ENV_VAR", "IGNORED_DIRS", "Changes", "LoadState", "LoadStats", "Scan", "Vault", "VaultError", "VaultLoader",
     "assemble", "discover", "find_root", "is_ignored_name", "load_vault", "parse_files", "read_config",
-    "read_file", "save_cache",
+    "read_file", "save_cache", "scan",
 ]
 
 ENV_VAR = "NETKIT_VAULT"
@@ -291,6 +291,27 @@ def discover(root: Path, config: Config) -> tuple[list[str], list[Diagnostic]]:
     """Every contact file, vault-relative with ``/``, sorted; symlinks leaving the vault are skipped."""
     found, diags = _scan(root, config)
     return sorted(found), diags
+
+
+@dataclasses.dataclass(frozen=True)
+class Scan:
+    """One walk of the contacts folders (the stat of every contact file), taken at
+    ``scan_ns`` with the ``netkit.yaml`` bytes ``config_raw``: a load given it (``scan=``)
+    uses it instead of walking again, when the vault and ``netkit.yaml`` are the same."""
+
+    root: Path
+    config_raw: bytes
+    scan_ns: int
+    found: dict[str, os.stat_result | None]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def scan(root: Path, config: Config, config_raw: bytes) -> Scan:
+    """Walk the contacts folders of ``root`` (configured by ``config``, read from
+    ``config_raw``) once, for whoever needs the stats first (see :class:`Scan`)."""
+    scan_ns = time.time_ns()  # before any file is examined (the racy-timestamp rule)
+    found, diags = _scan(root, config)
+    return Scan(Path(root), config_raw, scan_ns, found, tuple(diags))
 
 
 def _scan(root: Path, config: Config) -> tuple[dict[str, os.stat_result | None], list[Diagnostic]]:
@@ -605,15 +626,18 @@ def load_vault(
     previous: LoadState | None = None,
     suspects: Collection[str] = (),
     write_cache: bool = False,
+    scan: Scan | None = None,
 ) -> Vault:
     """Load the whole vault, re-parsing only files that changed (see the module docstring).
 
     ``progress(done, total)`` is called as files are parsed (``total`` counts the files
     that need parsing). ``previous`` is an earlier ``vault.state``; ``suspects`` are paths
     to re-check by content even when their stat looks unchanged. ``write_cache`` refreshes
-    the cache file when it is out of date (``use_cache`` must be on).
+    the cache file when it is out of date (``use_cache`` must be on). ``scan``: a walk
+    taken just before (:func:`scan`), used instead of walking the folders again.
     """
-    return _Load(Path(root), use_cache, write_cache, progress, previous, frozenset(suspects)).run()
+    return _Load(Path(root), use_cache, write_cache, progress, previous, frozenset(suspects),
+                 scan=scan).run()
 
 
 def save_cache(vault: Vault, *, background: bool = False) -> str | None:
@@ -783,9 +807,11 @@ class _Load:
     def __init__(
         self, root: Path, use_cache: bool, write_cache: bool, progress: Callable[[int, int], None] | None,
         previous: LoadState | None, suspects: frozenset[str], only: frozenset[str] | None = None,
+        scan: Scan | None = None,
     ) -> None:
         self.root = root
         self.only = only
+        self.scan = scan
         self.use_cache = use_cache
         self.write_cache = write_cache and use_cache
         self.progress = progress
@@ -814,8 +840,12 @@ class _Load:
         partial = None
         if self.only is not None and base is not None and base is self.previous:
             partial = _scan_only(self.root, config, base, self.only)
+        given = self.scan
         if partial is not None:
             found, discover_diags = partial
+        elif given is not None and given.root == self.root and given.config_raw == config_raw:
+            # the walk someone took just before (netkit.answers): its stats, from its time
+            found, discover_diags, scan_ns = given.found, list(given.diagnostics), min(scan_ns, given.scan_ns)
         else:
             found, discover_diags = _scan(self.root, config)
         self.stats.timings["scan"] = time.perf_counter() - clock

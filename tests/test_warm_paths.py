@@ -450,3 +450,22 @@ def test_a_damaged_answers_record_is_ignored(tmp_path: Path, damage: bytes) -> N
 
 def dt_date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
+
+
+def test_a_stale_record_costs_no_second_walk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_rich(tmp_path)
+    assert invoke(root, "index")[0] == 0
+    (root / "contacts" / "alan.md").write_text(RICH["contacts/alan.md"].replace("tier: 1", "tier: 2"),
+                                               encoding="utf-8")
+    expected = due_outputs(root, TODAY)
+    walks: list[Path] = []
+    real_scan = loader._scan
+
+    def counting_scan(root_: Path, config: object) -> object:
+        walks.append(root_)
+        return real_scan(root_, config)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "_scan", counting_scan)
+    result = CliRunner().invoke(cli, ["due", "--within", "40", "--vault", str(root), "--today", TODAY])
+    assert result.exit_code == 0 and result.output == expected[0]
+    assert len(walks) == 1  # the answers' check walked; the load used that walk

@@ -83,14 +83,15 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     sys.exit(code)
 
 
-def load(*, progress: bool = False, use_cache: bool = True, save_cache: bool = False) -> Any:
-    """Load the vault (a ``loader.Vault``); environment errors exit 2."""
+def load(*, progress: bool = False, use_cache: bool = True, save_cache: bool = False, scan: Any = None) -> Any:
+    """Load the vault (a ``loader.Vault``); environment errors exit 2. ``scan``: a
+    ``loader.Scan`` of the folders just taken (not walked again)."""
     from netkit import loader
 
     root = vault_root()
     bar = ProgressBar("indexing") if progress else None
     try:
-        vault = loader.load_vault(root, use_cache=use_cache, progress=bar.update if bar else None)
+        vault = loader.load_vault(root, use_cache=use_cache, progress=bar.update if bar else None, scan=scan)
         if save_cache and use_cache:
             # before contacts are decoded: cached ones are written back still encoded
             # a large write (a cold index) runs in a forked child while the pages are

@@ -87,7 +87,7 @@ def command(within: int, as_json: bool) -> None:
 
     today = _common.today()
     # nothing changed since today's `netkit index`: its recorded due list (see netkit.answers)
-    known = answers.lookup(_common.vault_root(), today)
+    known, walk = answers.check(_common.vault_root(), today)
     recorded = known.due(within) if known is not None else None
     if known is not None and recorded is not None:
         if as_json:
@@ -95,7 +95,7 @@ def command(within: int, as_json: bool) -> None:
         else:
             click.echo(render_lines(recorded, within))
         sys.exit(_common.report_and_exit_code(known))
-    vault = _common.load()
+    vault = _common.load(scan=walk)
     # briefs: what the due list reads of each contact, recorded by `netkit index`, so that
     # a warm `due` decodes no contact (the answer is the same: see netkit.briefs)
     items = cadence.due_items(briefs.for_due(vault), vault.config, today, within)

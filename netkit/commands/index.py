@@ -82,7 +82,7 @@ def command(as_json: bool) -> None:
     started = time.perf_counter()
     # nothing at all changed since the last index of this day (every file's stat, the
     # pages): print what it printed (see netkit.answers)
-    known = answers.lookup(_common.vault_root(), today)
+    known, walk = answers.check(_common.vault_root(), today)
     pages = known.pages() if known is not None else None
     if known is not None and pages is not None:
         seconds = time.perf_counter() - started
@@ -91,7 +91,7 @@ def command(as_json: bool) -> None:
                          count=known.contacts), known, as_json)
     from netkit import briefs, loader
 
-    vault = _common.load(progress=not as_json, save_cache=True)
+    vault = _common.load(progress=not as_json, save_cache=True, scan=walk)
     load_seconds = time.perf_counter() - started
     # the briefs `netkit due` reads (nothing is decoded when they are current); before the
     # pages, whose computation is the memory peak of a large vault, not on top of it
