@@ -5,6 +5,9 @@
   ``bytes`` as is), a minimal ``netkit.yaml`` (``version: 1``) unless one is given, and an
   empty ``contacts/`` folder so a bare vault has no "missing folder" warning. Each call
   makes a new folder.
+* ``insertion(old, new) -> (k, added)``: where ``new`` is ``old`` with bytes inserted at one
+  place (the append-only tests), and ``reliability_counts()``: the shared counter module of
+  the reliability suites (``tests/hostile/reliability_counts.py``), loaded once.
 * ``run_cli(args) -> (exit_code, stdout, stderr)``: ``netkit <args>`` through click's
   ``CliRunner`` on :data:`netkit.cli.cli`. Available as a fixture and importable
   (``from conftest import run_cli``). ``$NETKIT_VAULT`` and ``$NO_COLOR`` are cleared unless
@@ -13,10 +16,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import os
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -88,3 +94,28 @@ def run_cli(
 def _run_cli_fixture() -> Callable[..., CliResult]:
     """The :func:`run_cli` helper as a fixture."""
     return run_cli
+
+
+def insertion(old: bytes, new: bytes) -> tuple[int, bytes]:
+    """``(k, added)`` such that ``new == old[:k] + added + old[k:]``; fail if there is none."""
+    size = len(new) - len(old)
+    assert size > 0, "nothing was added"
+    prefix = 0
+    while prefix < len(old) and old[prefix] == new[prefix]:
+        prefix += 1
+    for k in range(prefix, -1, -1):
+        if new[:k] == old[:k] and new[k + size:] == old[k:]:
+            return k, new[k:k + size]
+    raise AssertionError("the new file is not the old one with bytes inserted at one place")
+
+
+def reliability_counts() -> Any:
+    """``tests/hostile/reliability_counts.py``, loaded once under one name for every suite."""
+    name = "netkit_reliability_counts"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).parent / "hostile" / "reliability_counts.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
+from conftest import insertion
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -43,18 +44,6 @@ def new_cli(run_cli: Runner) -> Runner:
 
     return run
 
-
-def insertion(old: bytes, new: bytes) -> tuple[int, bytes]:
-    """``(k, added)`` such that ``new == old[:k] + added + old[k:]``; fail if there is none."""
-    size = len(new) - len(old)
-    assert size > 0, "nothing was added"
-    prefix = 0
-    while prefix < len(old) and old[prefix] == new[prefix]:
-        prefix += 1
-    for k in range(prefix, -1, -1):
-        if new[:k] == old[:k] and new[k + size:] == old[k:]:
-            return k, new[k:k + size]
-    raise AssertionError("the new file is not the old one with bytes inserted at one place")
 
 
 def no_temp_files(folder: Path) -> bool:

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import socket
@@ -25,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run_cli
+from conftest import reliability_counts, run_cli
 
 from netkit import fileio
 
@@ -43,16 +42,6 @@ WRITERS: dict[str, list[str]] = {
     "dedupe": ["dedupe", "--apply"],
 }
 
-
-def _counts() -> Any:
-    name = "netkit_reliability_counts"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).parent / "hostile" / "reliability_counts.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
 
 
 def make(root: Path, files: dict[str, str]) -> Path:
@@ -275,7 +264,7 @@ def test_simultaneous_log_processes_lose_nothing(vault: Path) -> None:
     code, out, _ = cli(vault, "show", "Ada", "--json")
     assert code == 0 and len(json.loads(out)["log"]) == 1 + len(appended)
     assert not (vault / ".netkit" / "lock").exists()
-    _counts().publish("concurrency.simultaneous-log", {"writers": rounds * per_round, "appended": len(appended),
+    reliability_counts().publish("concurrency.simultaneous-log", {"writers": rounds * per_round, "appended": len(appended),
                                                        "refused": refused, "files_lost": 0})
 
 

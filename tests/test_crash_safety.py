@@ -25,7 +25,6 @@ import contextlib
 import dataclasses
 import datetime as dt
 import errno
-import importlib.util
 import json
 import os
 import random
@@ -41,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run_cli
+from conftest import reliability_counts, run_cli
 
 from netkit import fileio, logwriter
 
@@ -62,16 +61,6 @@ GRACE = "---\nname: Grace Hopper\ntier: 2\nemail: grace@navy.mil\n---\n# Grace\n
 ALAN = "---\nname: Alan Turing\ntier: 3\n---\nNo log yet, no final newline"
 BASE: dict[str, str] = {"contacts/ada.md": ADA, "contacts/grace.md": GRACE, "contacts/alan.md": ALAN}
 
-
-def _counts_module() -> Any:
-    name = "netkit_reliability_counts"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).parent / "hostile" / "reliability_counts.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
 
 
 # ------------------------------------------------------------------------- helpers
@@ -237,7 +226,7 @@ class Stats:
                 setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
     def publish(self, command: str) -> None:
-        _counts_module().publish(f"crash.{command}", {
+        reliability_counts().publish(f"crash.{command}", {
             "kills_survived": self.kills, "runs_completed_before_kill": self.completed,
             "left_old_version": self.old, "left_new_version": self.new, "files_lost": self.files_lost,
             "stale_locks_taken_over": self.stale_locks, "torn_locks": self.torn_locks,
@@ -511,7 +500,7 @@ def test_kill_dedupe_apply(tmp_path: Path) -> None:
 def test_kill_counts_add_up() -> None:
     """The crash suite tried at least 200 kills across commands and lost no file (runs last
     in this module; with xdist it checks whatever the other workers have recorded)."""
-    sections = _counts_module().read().get("sections", {})
+    sections = reliability_counts().read().get("sections", {})
     crash = {k: v for k, v in sections.items() if k.startswith("crash.") and v["recorded_at"] >= _LOADED_AT - 60}
     if set(crash) != {f"crash.{c}" for c in KILLS}:
         pytest.skip("not every kill test ran in this session")

@@ -12,10 +12,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import re
-import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run_cli
+from conftest import insertion, reliability_counts, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -37,16 +35,6 @@ DOCUMENTED = frozenset(re.findall(r"^\| `([a-z]+\.[a-z-]+)` \|", (ROOT / "docs/d
 COMMON = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-def _counts() -> Any:
-    name = "netkit_reliability_counts"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).parent / "hostile" / "reliability_counts.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
 
 @contextmanager
 def counting(test: str) -> Iterator[list[int]]:
@@ -56,7 +44,7 @@ def counting(test: str) -> Iterator[list[int]]:
     try:
         yield seen
     finally:
-        _counts().publish(f"properties.{test}", {"inputs_tried": seen[0], "interesting": seen[1]})
+        reliability_counts().publish(f"properties.{test}", {"inputs_tried": seen[0], "interesting": seen[1]})
 
 
 def assert_well_formed(raw: bytes, contact: Any, diags: list[Any]) -> None:
@@ -161,18 +149,6 @@ def contact_files(draw: Any) -> bytes:
     bom = "\ufeff" if draw(st.integers(0, 4)) == 0 else ""
     return (bom + text).encode("utf-8")
 
-
-def insertion(old: bytes, new: bytes) -> tuple[int, bytes]:
-    """``(k, added)`` with ``new == old[:k] + added + old[k:]``; fail if there is none."""
-    size = len(new) - len(old)
-    assert size > 0, "nothing was added"
-    prefix = 0
-    while prefix < len(old) and old[prefix] == new[prefix]:
-        prefix += 1
-    for k in range(prefix, -1, -1):
-        if new[:k] == old[:k] and new[k + size:] == old[k:]:
-            return k, new[k:k + size]
-    raise AssertionError("the new file is not the old one with bytes inserted at one place")
 
 
 # ------------------------------------------------------------------ netkit log
