@@ -234,6 +234,18 @@ class LoadState:
     #: paths changed (``only=``) can answer without walking the folders again
     scan_diagnostics: tuple[Diagnostic, ...] | None = None
     unreadable: tuple[str, ...] = ()
+    _contents: bytes | None = dataclasses.field(default=None, repr=False)
+
+    def contents_digest(self) -> bytes:
+        """SHA-256 of every file's path and content hash: what the derived records (the
+        link layer, the remembered pages) are keyed by. Computed once per state."""
+        if self._contents is None:
+            import hashlib
+
+            h = hashlib.sha256("\0".join(self.entries).encode("utf-8", "surrogateescape"))
+            h.update(b"".join(e.digest for e in self.entries.values()))
+            self._contents = h.digest()
+        return self._contents
 
     def is_racy(self, entry: Entry) -> bool:
         """True when the entry's stat cannot be trusted without re-hashing (see module doc)."""

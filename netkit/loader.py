@@ -1116,8 +1116,7 @@ def _layer_key(vault: Vault, note_paths: list[str]) -> bytes | None:
         except OSError:
             return None
         h.update(f"{name}|{st.st_size}|{st.st_mtime_ns}\n".encode())
-    h.update("\0".join(state.entries).encode("utf-8", "surrogateescape"))
-    h.update(b"".join(e.digest for e in state.entries.values()))
+    h.update(state.contents_digest())
     trusted_before = time.time_ns() - cache_mod.RACY_NS
     for rel in note_paths:
         try:

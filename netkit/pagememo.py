@@ -17,7 +17,7 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -87,19 +87,15 @@ class Memory:
     def for_vault(cls, vault: Vault, today: dt.date, folder: Path) -> Memory | None:
         """None when the vault does not say what its files held (no load state)."""
         state = vault.state
-        entries = getattr(state, "entries", None)
         state_key = getattr(state, "key", None)
-        if not isinstance(entries, Mapping) or not isinstance(state_key, bytes):
+        contents = getattr(state, "contents_digest", None)
+        if contents is None or not isinstance(state_key, bytes):
             return None
         h = hashlib.sha256()
         h.update(f"{_MEMORY_VERSION}\0{today.isoformat()}\0{folder}\0{vault.root}\0".encode())
         h.update(code_fingerprint())
         h.update(state_key)  # netkit.yaml's bytes and the loader's code
-        try:
-            h.update("\0".join(entries).encode("utf-8", "surrogateescape"))
-            h.update(b"".join(entry.digest for entry in entries.values()))
-        except (AttributeError, TypeError):
-            return None
+        h.update(contents())  # every file's path and content hash
         # everything else the pages show that is not in the files' hashes: the vault's
         # problems (unreadable files, duplicate names, links), the dated notes, the count
         # of files, and the template overrides
