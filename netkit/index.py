@@ -86,20 +86,6 @@ class ContactIndex:
             return _unique(starts)
         return _unique([c for c in self.contacts if any(q in normalise(n) for n in (c.name, c.stem, *c.aliases))])
 
-    def resolve_link(self, value: str) -> Contact | None:
-        """The one contact a wikilink or name points at, or None (missing or ambiguous)."""
-        hits = _unique(self.exact(value))
-        if len(hits) == 1:
-            return hits[0]
-        # Obsidian resolves [[folder/file]] by path suffix too
-        target = link_target(value)
-        if "/" in target:
-            suffix = normalise(target.rsplit("/", 1)[-1])
-            by_stem = [c for c in self.contacts if normalise(c.stem) == suffix]
-            if len(by_stem) == 1:
-                return by_stem[0]
-        return None
-
     def duplicate_diagnostics(self) -> list[Diagnostic]:
         """Warnings for names or aliases shared by more than one contact."""
         out: list[Diagnostic] = []

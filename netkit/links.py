@@ -16,10 +16,11 @@ One match in the deciding rank resolves the link; two or more make it *ambiguous
 is why ``[[Ada]]`` goes to the file ``Ada.md`` even when someone else has the alias "Ada":
 Obsidian opens the file, so netkit must too.
 
-This module builds its own lookup tables from ``index.contacts`` rather than calling
-:meth:`netkit.index.ContactIndex.resolve_link`, whose rules differ (see the module notes at
-the bottom); every part of netkit that follows links (touchpoints from notes, the
-relationship graph, these diagnostics) goes through :class:`LinkResolver` so that they agree.
+This module builds its own lookup tables from ``index.contacts``: a link is ranked (path,
+file name, name, alias), which :meth:`netkit.index.ContactIndex.exact` (one table for
+every label, for command-line queries) does not do. Every part of netkit that follows links
+(touchpoints from notes, the relationship graph, these diagnostics) goes through
+:class:`LinkResolver` so that they agree.
 """
 
 from __future__ import annotations
@@ -235,12 +236,3 @@ def _note_keys(paths: Collection[str]) -> set[str]:
         for i in range(len(parts)):
             keys.add("/".join(parts[i:]))
     return keys
-
-
-# Notes for the owner of netkit/index.py (ContactIndex.resolve_link), found while building this:
-# * the "[[folder/file]]" fallback compares only the last path component, so "[[x/ada]]"
-#   resolves to contacts/ada.md whatever the folder says;
-# * exact() puts path, file name, name and alias in one table, so "[[Ada]]" is ambiguous when
-#   one file is Ada.md and another contact has the alias "Ada" (Obsidian opens Ada.md);
-# * the path key is built only for a lower-case ".md" suffix, and "[[Ada\|A]]" (a link in a
-#   Markdown table) keeps the escaping backslash in its target.

@@ -1058,7 +1058,7 @@ def with_notes_and_links(vault: Vault, *, remember: bool = False) -> Vault:
 
     The layer's result (the extra diagnostics, the notes, the note touchpoints per contact)
     depends only on every contact file's content, the notes' files, ``netkit.yaml`` and
-    netkit's code. ``remember=True`` (``index``, ``watch``) records it in
+    netkit's code. ``remember=True`` (``netkit index``) records it in
     ``.netkit/cache/links.cache``; a later load whose inputs are the same (see
     :func:`_layer_key`) takes it from there instead of decoding every contact, so that a
     command needing only the diagnostics (an ``index`` with nothing to do) never decodes
