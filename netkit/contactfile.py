@@ -15,11 +15,8 @@ from typing import Any
 from netkit import diagnostics as diag_mod
 from netkit import document, logbook, schema
 from netkit.diagnostics import Diagnostic
-from netkit.model import Config, Contact, FrontMatter, Link
+from netkit.model import MAX_FILE_BYTES, Config, Contact, FrontMatter, Link
 from netkit.yamlsource import load_mapping
-
-#: a contact file larger than this is refused (years of notes fit in far less)
-MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
 def parse_contact(raw: bytes, path: str, config: Config) -> tuple[Contact | None, list[Diagnostic]]:

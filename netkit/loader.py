@@ -82,7 +82,7 @@ from netkit import cache as cache_mod
 from netkit import diagnostics as diag_mod
 from netkit.cache import Entry, LoadState
 from netkit.diagnostics import Diagnostic
-from netkit.model import Config, Contact, LogEntry
+from netkit.model import MAX_FILE_BYTES, Config, Contact, LogEntry
 
 if TYPE_CHECKING:
     from netkit.index import ContactIndex
@@ -108,8 +108,6 @@ CHUNK_FILES = 200
 #: and values repeated across contacts (dates, inline-field tuples) are shared only within
 #: a segment once decoded (at 100,000 contacts, 2,000-file chunks save ~55 MB)
 CHUNKS_PER_LOAD = 50
-#: a contact file larger than this is refused (same as netkit.contactfile.MAX_FILE_BYTES)
-MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
 class VaultError(Exception):

@@ -9,6 +9,9 @@ from typing import Any, NamedTuple
 
 from netkit.durations import Duration
 
+#: a contact file larger than this is refused: years of notes fit in far less (the loader
+#: checks the size before reading, the parser the bytes it is given)
+MAX_FILE_BYTES = 2 * 1024 * 1024
 STATUSES = ("active", "paused", "archived")
 CHANNELS = ("in-person", "call", "video", "message", "email", "social", "event", "note")
 #: channels that count as "deep" contact for the depth indicator
