@@ -247,10 +247,6 @@ class LoadState:
             self._contents = h.digest()
         return self._contents
 
-    def is_racy(self, entry: Entry) -> bool:
-        """True when the entry's stat cannot be trusted without re-hashing (see module doc)."""
-        return entry.mtime_ns >= self.scan_ns - RACY_NS
-
     def release(self) -> None:
         """Forget encoded contacts whose objects are decoded (memory; the file keeps them)."""
         for entry in self.entries.values():

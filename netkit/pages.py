@@ -494,10 +494,6 @@ def _name_key(row: ContactRow) -> tuple[str, str]:
     return (row.name.casefold(), row.path)
 
 
-def _tier_key(row: ContactRow) -> tuple[int, str, str]:
-    return (row.tier, row.name.casefold(), row.path)
-
-
 def _target_text(low: int | None, high: int | None) -> str:
     if low is not None and high is not None:
         return f"{low}–{high}"
@@ -516,14 +512,6 @@ def _target_status(active: int, low: int | None, high: int | None) -> tuple[str,
     if high is not None and active > high:
         return "above", f"{active - high} above target"
     return "within", "within target"
-
-
-def _contact_row(
-    contact: Contact, sched: cadence.Schedule, q: ContactQuality | None, config: Config, today: dt.date,
-    pages_dir: str,
-) -> ContactRow:
-    tier = config.tiers.get(contact.tier)
-    return _row(contact, sched, q, today, pages_dir, tier.label if tier else f"Tier {contact.tier}")
 
 
 def _row(
