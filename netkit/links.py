@@ -173,16 +173,25 @@ def link_diagnostics(
     ``resolver``: one already built over ``index`` (building one is O(contacts)).
     """
     resolver = resolver if resolver is not None else LinkResolver.for_index(index)
-    note_keys = _note_keys(known_notes)
+    keys = note_keys(known_notes)
     out: list[Diagnostic] = []
     for contact in sorted(contacts, key=lambda c: c.path):
-        text = texts.get(contact.path) if texts is not None else None
-        for link in contact.links:
-            diag = _check_link(contact, link, resolver, note_keys, text)
-            if diag is not None:
-                out.append(diag)
+        out.extend(contact_link_diagnostics(contact, resolver, keys,
+                                            texts.get(contact.path) if texts is not None else None))
     out.sort(key=diag_mod.sort_key)
     return out
+
+
+def contact_link_diagnostics(
+    contact: Contact, resolver: LinkResolver, known_note_keys: set[str], text: str | None = None
+) -> list[Diagnostic]:
+    """One contact's share of :func:`link_diagnostics`, sorted (``known_note_keys``: from
+    :func:`note_keys`); what ``netkit watch`` recomputes for a changed contact."""
+    found = [d for link in contact.links
+             if (d := _check_link(contact, link, resolver, known_note_keys, text)) is not None]
+    if len(found) > 1:
+        found.sort(key=diag_mod.sort_key)
+    return found
 
 
 def _check_link(
@@ -228,7 +237,7 @@ def _check_link(
                          severity="warning", hint=hint, text=text)
 
 
-def _note_keys(paths: Collection[str]) -> set[str]:
+def note_keys(paths: Collection[str]) -> set[str]:
     """Every way a link can name one of ``paths``: the file name and each path suffix."""
     keys: set[str] = set()
     for path in paths:

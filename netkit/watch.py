@@ -411,7 +411,7 @@ class LinkLayer:
         self._notes = found
         self._touchpoints = touchpoints
         self._head = (*settings.diagnostics, *quality_config_diagnostics(vault.config))
-        self._note_keys = links._note_keys(note_paths)
+        self._note_keys = links.note_keys(note_paths)
         self._linked = {}
         self._link_diags = {}
         for path, contact in contacts.items():
@@ -425,13 +425,9 @@ class LinkLayer:
         if extra:
             contact = notes.with_note_touchpoints([contact], {path: extra})[0]
         self._linked[path] = contact
-        # links.link_diagnostics would build a resolver for every call: check the links
-        # one by one against the kept resolver, in the order it reports them
-        found = [d for link in contact.links
-                 if (d := links._check_link(contact, link, self._resolver, self._note_keys, None)) is not None]
-        if len(found) > 1:
-            found.sort(key=diag_mod.sort_key)
-        self._link_diags[path] = found
+        # links.link_diagnostics would build a resolver for every call: this contact's
+        # share, against the kept resolver
+        self._link_diags[path] = links.contact_link_diagnostics(contact, self._resolver, self._note_keys)
 
 
 # ============================================================================ the real rebuild
