@@ -6,7 +6,7 @@
   empty ``contacts/`` folder so a bare vault has no "missing folder" warning. Each call
   makes a new folder.
 * ``insertion(old, new) -> (k, added)``: where ``new`` is ``old`` with bytes inserted at one
-  place (the append-only tests), and ``reliability_counts()``: the shared counter module of
+  place (the append-only tests), and ``reliability_counts``: the shared counter module of
   the reliability suites (``tests/hostile/reliability_counts.py``), loaded once.
 * ``run_cli(args) -> (exit_code, stdout, stderr)``: ``netkit <args>`` through click's
   ``CliRunner`` on :data:`netkit.cli.cli`. Available as a fixture and importable
@@ -109,8 +109,9 @@ def insertion(old: bytes, new: bytes) -> tuple[int, bytes]:
     raise AssertionError("the new file is not the old one with bytes inserted at one place")
 
 
-def reliability_counts() -> Any:
-    """``tests/hostile/reliability_counts.py``, loaded once under one name for every suite."""
+def _counts_module() -> Any:
+    """``tests/hostile/reliability_counts.py``, loaded once under one name for every suite
+    (``tests/hostile/conftest.py`` loads it under the same name)."""
     name = "netkit_reliability_counts"
     if name not in sys.modules:
         spec = importlib.util.spec_from_file_location(name, Path(__file__).parent / "hostile" / "reliability_counts.py")
@@ -119,3 +120,7 @@ def reliability_counts() -> Any:
         sys.modules[name] = module
         spec.loader.exec_module(module)
     return sys.modules[name]
+
+
+#: the reliability suites' shared counters (a module: ``reliability_counts.publish(...)``)
+reliability_counts = _counts_module()

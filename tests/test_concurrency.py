@@ -264,7 +264,7 @@ def test_simultaneous_log_processes_lose_nothing(vault: Path) -> None:
     code, out, _ = cli(vault, "show", "Ada", "--json")
     assert code == 0 and len(json.loads(out)["log"]) == 1 + len(appended)
     assert not (vault / ".netkit" / "lock").exists()
-    reliability_counts().publish("concurrency.simultaneous-log", {"writers": rounds * per_round, "appended": len(appended),
+    reliability_counts.publish("concurrency.simultaneous-log", {"writers": rounds * per_round, "appended": len(appended),
                                                        "refused": refused, "files_lost": 0})
 
 

@@ -226,7 +226,7 @@ class Stats:
                 setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
     def publish(self, command: str) -> None:
-        reliability_counts().publish(f"crash.{command}", {
+        reliability_counts.publish(f"crash.{command}", {
             "kills_survived": self.kills, "runs_completed_before_kill": self.completed,
             "left_old_version": self.old, "left_new_version": self.new, "files_lost": self.files_lost,
             "stale_locks_taken_over": self.stale_locks, "torn_locks": self.torn_locks,
@@ -500,7 +500,7 @@ def test_kill_dedupe_apply(tmp_path: Path) -> None:
 def test_kill_counts_add_up() -> None:
     """The crash suite tried at least 200 kills across commands and lost no file (runs last
     in this module; with xdist it checks whatever the other workers have recorded)."""
-    sections = reliability_counts().read().get("sections", {})
+    sections = reliability_counts.read().get("sections", {})
     crash = {k: v for k, v in sections.items() if k.startswith("crash.") and v["recorded_at"] >= _LOADED_AT - 60}
     if set(crash) != {f"crash.{c}" for c in KILLS}:
         pytest.skip("not every kill test ran in this session")

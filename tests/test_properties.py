@@ -44,7 +44,7 @@ def counting(test: str) -> Iterator[list[int]]:
     try:
         yield seen
     finally:
-        reliability_counts().publish(f"properties.{test}", {"inputs_tried": seen[0], "interesting": seen[1]})
+        reliability_counts.publish(f"properties.{test}", {"inputs_tried": seen[0], "interesting": seen[1]})
 
 
 def assert_well_formed(raw: bytes, contact: Any, diags: list[Any]) -> None:
