@@ -221,9 +221,13 @@ def for_due(vault: Vault) -> list[Contact]:
                                 for rel, fields in zip(rels, zip(*columns, strict=True), strict=True)])
 
 
-def refresh(vault: Vault) -> str | None:
+def refresh(vault: Vault, memo: dict[str, tuple[Contact, Brief]] | None = None) -> str | None:
     """Rewrite the record unless it is current (``netkit index``); a warning instead of
-    raising. Decodes the contacts only when the record must be rewritten."""
+    raising. Decodes the contacts only when the record must be rewritten.
+
+    ``memo``: path -> (contact, its brief) from an earlier call, kept by a long-running
+    caller (``netkit watch``): a contact that is the very same object is not briefed again.
+    Updated in place."""
     key = _record_key(vault)
     if vault.state is None or key is None:
         return None
@@ -239,8 +243,19 @@ def refresh(vault: Vault) -> str | None:
     columns: list[list[Any]] = [[] for _ in range(10)]
     appends = [column.append for column in columns]
     for rel in rels:
-        for append, value in zip(appends, brief_of(by_path[rel]), strict=True):
+        contact = by_path[rel]
+        made = memo.get(rel) if memo is not None else None
+        if made is not None and made[0] is contact:
+            brief = made[1]
+        else:
+            brief = brief_of(contact)
+            if memo is not None:
+                memo[rel] = (contact, brief)
+        for append, value in zip(appends, brief, strict=True):
             append(value)
+    if memo is not None and len(memo) > len(rels):
+        for rel in [rel for rel in memo if rel not in by_path]:
+            del memo[rel]  # contacts that are gone
     del by_path
     # the texts (most of the bytes) in a file of their own: only a due list shown as text
     # reads them, and only the entries it shows; written first, then let go

@@ -34,6 +34,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from netkit import cache as cache_mod
 from netkit import config as config_mod
 from netkit import diagnostics as diag_mod
 from netkit import fileio, loader
@@ -257,7 +258,8 @@ class Rebuild(Protocol):
 
     A rebuild object may also have an ``idle()`` method: the watcher calls it (on the loop
     thread) once all has been quiet for a moment after a rebuild, and when it stops — the
-    place for deferred work such as writing a cache.
+    place for deferred work such as writing a cache. It may return vault-relative paths it
+    found changed: the watcher rebuilds them as if an event had reported them.
     """
 
     def __call__(self, changes: set[str], full: bool, today: dt.date) -> RebuildReport: ...
@@ -371,8 +373,22 @@ class LinkLayer:
         # the fields the load set (a lazy vault has no `contacts` yet: those are replaced)
         values = {f.name: vault.__dict__[f.name] for f in dataclasses.fields(vault)
                   if f.name in vault.__dict__ and f.name not in ("contacts", "index")}
-        values.update(diagnostics=diags, notes=self._notes, linked=True)
+        values.update(diagnostics=diags, notes=self._notes, linked=True, touchpoints=self._touchpoints)
         return loader.Vault(contacts=linked, index=_LazyIndex(linked), **values)
+
+    def changed_notes(self, config: Any) -> list[str]:
+        """Notes that differ from the ones the layer was made from (read again), added or
+        gone: what a rebuild should take in. Empty when the layer is current."""
+        from netkit import notes, notesfind
+
+        settings = notesfind.notes_settings(config)
+        paths = notesfind.discover_notes(self.root, config, settings) if settings.enabled else []
+        if paths != self._note_paths:
+            return sorted(set(paths) ^ set(self._note_paths)) or paths
+        found = tuple(note for rel in paths if (note := notes.read_note(self.root, rel)) is not None)
+        if found != self._notes:
+            return paths
+        return []
 
     def _changed(self, config: Any, contacts: Mapping[str, Contact], note_paths: list[str]) -> list[str] | None:
         """The paths whose contact changed, or None when the whole layer must be recomputed."""
@@ -483,6 +499,14 @@ class IndexSession:
         self._kept: dict[str, Contact] = {}
         self._rendered_today: dt.date | None = None
         self._page_diags: tuple[Diagnostic, ...] = ()  # template / page-write problems
+        #: every page, when the last rendering put all of them in place (else None)
+        self._pages: list[Path] | None = None
+        #: the answers records describe the vault as last rendered (see idle)
+        self._recorded = False
+        #: every contact's brief, by path, for the records idle() writes (see briefs.refresh)
+        self._briefs: dict[str, Any] = {}
+        #: what the last idle() found changed (the same twice in a row is not reported again)
+        self._missed: list[str] = []
         #: per-contact results and compiled templates, carried from one rebuild to the next
         #: (a pipeline.Reuse, made on the first rebuild: the pipeline is imported only then)
         self._reuse: Any = None
@@ -527,6 +551,8 @@ class IndexSession:
             known = set(self._file_diags)
             self._page_diags = tuple(d for d in result.diagnostics if d not in known)
             self._rendered_today = today
+            self._pages = None if result.failed else [*result.written, *result.unchanged]
+            self._recorded = False
             written = tuple(_vault_relative(self.root, p) for p in result.written)
         report = RebuildReport(
             trigger="start",
@@ -634,11 +660,69 @@ class IndexSession:
         return _within_any(rel, self._vault.config.contacts)
 
 
-    def idle(self) -> None:
-        """Write the cache file if the last load changed what it should hold."""
+    def idle(self) -> list[str]:
+        """Deferred work once things are quiet: record the answers ``netkit due`` and
+        ``netkit index`` read (see :meth:`_record_answers`), and write the cache file if
+        the last load changed what it should hold. Returns the paths found changed on the
+        way that no rebuild has seen yet (the watcher rebuilds them), usually none. A record
+        or cache that cannot be written raises ``OSError`` once both were attempted."""
+        missed, warning = self._record_answers()
+        if missed and missed == self._missed:
+            # the rebuild asked for last time did not settle it: never a loop of rebuilds
+            missed = []
+        self._missed = missed
         vault, self._unsaved = self._unsaved, None
         if vault is not None:
-            loader.save_cache(vault)  # a failure is only a warning: the next start parses more
+            warning = loader.save_cache(vault) or warning  # the next start parses more
+        if warning and not missed:
+            raise OSError(warning)  # the watcher reports it; the pages are fine
+        return missed
+
+    def _record_answers(self) -> tuple[list[str], str | None]:
+        """Bring the records of ``netkit index`` up to date with the pages just written:
+        the briefs (``netkit due`` without decoding a contact) and the day's answers (a
+        ``due`` or ``index`` while the watcher runs answers after one walk of the folders).
+        Returns the paths found changed (see :meth:`idle`) and a warning, if any.
+
+        Only for a rendering ``netkit index`` would have made too: no file standing in
+        with its last good version, no page problem. A full load (every file's stat; a
+        file saved moments ago is compared by content) and the notes read again first
+        prove that the files are still the ones rendered, and give the records a load time
+        after the last save, as their racy-timestamp rule requires. When they show a
+        change, nothing is recorded and the change's paths are returned, for a rebuild.
+        """
+        vault, today, pages = self._vault, self._rendered_today, self._pages
+        if self._recorded or vault is None or today is None or not pages or self._kept or self._page_diags:
+            return [], None
+        from netkit import answers, briefs, cadence
+
+        before = self.loader.state
+        fresh = self.loader.load()
+        diff = fresh.changes
+        if diff:
+            # not ours to absorb: the rebuild that renders it must see it as a change
+            self.loader.state = before
+            missed = {*diff.added, *diff.modified, *diff.removed}
+            if diff.full:
+                missed.add(config_mod.CONFIG_NAME)  # netkit.yaml (or netkit itself) changed
+            return sorted(missed), None
+        notes = self._links.changed_notes(fresh.config)
+        if notes:
+            return notes, None
+        self._recorded = True
+        if self._unsaved is not None or not (fresh.state is not None and fresh.state.persisted):
+            self._unsaved = fresh  # the same files; its state also trusts the last save's stat
+        try:
+            problem = cache_mod.prepare_folder(self.root)  # the records live next to the cache
+        except OSError as exc:
+            problem = f"the cache folder could not be created: {exc}"
+        if problem:
+            return [], problem
+        # the rendered vault, with the state of the load that just confirmed it
+        current = dataclasses.replace(vault, state=fresh.state, files=fresh.files)
+        warning = briefs.refresh(current, self._briefs)
+        due = cadence.due_items(list(current.contacts), current.config, today, answers.DUE_WINDOW)
+        return [], answers.record(current, today, pages, due) or warning
 
 
 def _within_any(rel: str, folders: Iterable[str]) -> bool:
@@ -1028,9 +1112,22 @@ class Watcher:
         if not callable(hook):
             return
         try:
-            hook()
+            missed = hook()
         except Exception as exc:  # deferred work failing must not stop the watcher either
             self._call(self.on_error, exc)
+            return
+        if missed:
+            # changes the hook came across that no event announced (yet): rebuild them
+            with self._cond:
+                now = time.monotonic()
+                if not self._pending and not self._pending_full:
+                    self._first_event = now
+                self._last_event = now
+                for rel in missed:
+                    self._pending.add(rel)
+                    if self.rules.classify(rel, is_directory=False) not in ("content", "ignore"):
+                        self._pending_full = True
+                self._cond.notify_all()
 
     def _failed(self, paths: set[str], full: bool, exc: Exception, *, count: bool = True) -> None:
         with self._cond:

@@ -406,6 +406,23 @@ def test_the_idle_hook_runs_once_quiet_and_on_stop(make_vault: Callable[..., Pat
     assert rec.idle_calls == 3
 
 
+def test_paths_the_idle_hook_hands_back_are_rebuilt(make_vault: Callable[..., Path], start_watcher: Callable[..., Watcher]) -> None:
+    root = base_vault(make_vault)
+
+    class Missing(Recorder):
+        """Finds, once, a change no event announced (as IndexSession.idle may)."""
+
+        def idle(self) -> list[str]:  # type: ignore[override]
+            super().idle()
+            return ["contacts/ada.md", "netkit.yaml"] if self.idle_calls == 1 else []
+
+    rec = Missing()
+    w = start_watcher(root, rebuild=rec, idle_delay=0.2)
+    poll(lambda: len(rec.calls) == 2, what="the rebuild the idle hook asked for")
+    assert rec.calls[1] == ({"contacts/ada.md", "netkit.yaml"}, True)  # netkit.yaml: a full one
+    assert w.wait_for_idle(settle=0.6) and len(rec.calls) == 2
+
+
 def test_the_cache_is_written_when_idle(make_vault: Callable[..., Path], start_watcher: Callable[..., Watcher]) -> None:
     from netkit import cache
 
