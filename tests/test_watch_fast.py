@@ -168,7 +168,13 @@ def test_many_edits_on_a_generated_vault(tmp_path: Path) -> None:
 
 
 def test_finish_page_is_unchanged_by_its_fast_path() -> None:
-    for text in ["a\n\n\n\nb", "a\r\nb\r\rc", "x\n\n\n", "\n\n\nplain\n", "no runs\n\nhere", "a\r\n\r\n\r\nb"]:
+    texts = ["a\n\n\n\nb", "a\r\nb\r\rc", "x\n\n\n", "\n\n\nplain\n", "no runs\n\nhere", "a\r\n\r\n\r\nb",
+             "", "\n", "\n\n", "x", "x\n", "\nx", "\nx\n", "x\n\n", "— dash\n", "\n— dash"]
+    rng = random.Random(5)
+    texts += ["".join(rng.choice(["a", "—", "\n", "\n", "\r", " "]) for _ in range(rng.randint(0, 12)))
+              for _ in range(2000)]
+    for text in texts:
         body = text.replace("\r\n", "\n").replace("\r", "\n")
         body = re.sub(r"\n{3,}", "\n\n", body).strip("\n")
-        assert pages.finish_page(text) == pages.MARKER + "\n" + body + "\n"
+        expected = pages.MARKER + "\n" + body + "\n" if body else pages.MARKER + "\n"
+        assert pages.finish_page(text) == expected, repr(text)
