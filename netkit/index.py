@@ -74,17 +74,9 @@ class ContactIndex:
 
     def find(self, query: str) -> list[Contact]:
         """Exact matches if any; else contacts whose name or alias starts with, then contains,
-        the query. More than one result means the query is ambiguous."""
-        hits = self.exact(query)
-        if hits:
-            return _unique(hits)
-        q = normalise(query)
-        if not q:
-            return []
-        starts = [c for c in self.contacts if any(normalise(n).startswith(q) for n in (c.name, c.stem, *c.aliases))]
-        if starts:
-            return _unique(starts)
-        return _unique([c for c in self.contacts if any(q in normalise(n) for n in (c.name, c.stem, *c.aliases))])
+        the query (see :func:`find_paths`). More than one result means the query is ambiguous."""
+        paths = find_paths(((c.path, c.stem, c.name, c.aliases) for c in self.contacts), query)
+        return [self._by_path[path] for path in paths]
 
     def duplicate_diagnostics(self) -> list[Diagnostic]:
         """Warnings for names or aliases shared by more than one contact."""
@@ -109,11 +101,33 @@ class ContactIndex:
         return out
 
 
-def _unique(contacts: list[Contact]) -> list[Contact]:
-    seen: set[str] = set()
-    out = []
-    for c in contacts:
-        if c.path not in seen:
-            seen.add(c.path)
-            out.append(c)
-    return sorted(out, key=lambda c: c.path)
+#: what a lookup reads of a contact: (path, file stem, name, aliases)
+Names = tuple[str, str, str, tuple[str, ...]]
+
+
+def find_paths(contacts: Iterable[Names], query: str) -> list[str]:
+    """The paths, sorted, of the contacts ``query`` names: those whose name, alias, file stem
+    or path (without ``.md``) equals it, once case, accents and spacing are folded (a
+    wikilink's target counts); if none, those with a name, stem or alias starting with it;
+    if none, containing it.
+
+    Reads names only, so a command can look one contact up in the cache's labels without
+    decoding every contact (``netkit show``, ``netkit log``); :meth:`ContactIndex.find` is
+    this same function over decoded contacts.
+    """
+    items = list(contacts)
+    key = normalise(link_target(query))
+    if key:
+        exact = {path for path, stem, name, aliases in items
+                 if key == normalise(name) or key == normalise(stem) or any(key == normalise(a) for a in aliases)
+                 or key == normalise(path[:-3] if path.endswith(".md") else path)}
+        if exact:
+            return sorted(exact)
+    q = normalise(query)
+    if not q:
+        return []
+    starts = {path for path, stem, name, aliases in items
+              if any(normalise(n).startswith(q) for n in (name, stem, *aliases))}
+    if starts:
+        return sorted(starts)
+    return sorted({path for path, stem, name, aliases in items if any(q in normalise(n) for n in (name, stem, *aliases))})
