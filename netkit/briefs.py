@@ -12,11 +12,14 @@ which :mod:`netkit.cadence` schedules exactly like contacts (it reads only those
 attributes, and finds the last touchpoint by a binary search over the dates), and never
 decodes a contact.
 
-The records are used only while they are current as a whole: the same contact files
-with the same content hashes, and the same note touchpoints (the cross-file layer). After
-an edit not yet indexed, ``due`` decodes the contacts as before, so the answer is always
-what the files say; the records are rewritten only by ``netkit index``. A damaged or
-malformed record is ignored as a whole.
+The records are used while they describe the same contact files (the same paths, in the
+same order) and the same note touchpoints (the cross-file layer). A file edited since the
+last index (its content hash differs) has its contact decoded and used instead of its
+brief — ``netkit log`` followed by ``netkit due`` decodes one contact, not all of them — so
+the answer is always what the files say; with more than a quarter of the files edited, or
+a contact added or removed, ``due`` decodes every contact as before. The records are
+rewritten only by ``netkit index`` (and ``netkit watch``). A damaged or malformed record is
+ignored as a whole.
 """
 
 from __future__ import annotations
@@ -213,12 +216,37 @@ def for_due(vault: Vault) -> list[Contact]:
     if vault.state is None or "contacts" in vault.__dict__:
         return list(vault.contacts)  # already decoded: nothing to save
     record = _read(vault)
-    if record is None or record[:3] != _current(vault):
+    if record is None:
+        return list(vault.contacts)
+    current = _current(vault)
+    stale = _stale(record, current)
+    if stale is None:
         return list(vault.contacts)
     rels, _, _, columns = record
-    source = _TextSource(vault)
-    return cast(list[Contact], [ContactBrief(rel, fields, source)
-                                for rel, fields in zip(rels, zip(*columns, strict=True), strict=True)])
+    source = _TextSource(vault, frozenset(rels[i] for i in stale))
+    out: list[Any] = [ContactBrief(rel, fields, source)
+                      for rel, fields in zip(rels, zip(*columns, strict=True), strict=True)]
+    for i in stale:
+        # edited since the last index: this one contact decoded (with its note touchpoints)
+        contact = vault.contact_at(rels[i])
+        if contact is None:
+            return list(vault.contacts)
+        out[i] = contact
+    return cast(list[Contact], out)
+
+
+def _stale(record: Record, current: tuple[list[str], bytes, dict[str, tuple[LogEntry, ...]]]) -> list[int] | None:
+    """The positions of the briefs whose contact file changed since the record was made
+    (empty when it is current), or None when the record cannot serve: other contacts or
+    other note touchpoints, or so many edits that decoding everything costs the same."""
+    rels, digests, touches = current
+    if record[0] != rels or record[2] != touches:
+        return None
+    old = record[1]
+    if old == digests:
+        return []
+    stale = [i for i in range(len(rels)) if old[16 * i:16 * i + 16] != digests[16 * i:16 * i + 16]]
+    return stale if len(stale) * 4 <= len(rels) else None
 
 
 def refresh(vault: Vault, memo: dict[str, tuple[Contact, Brief]] | None = None) -> str | None:
@@ -269,8 +297,10 @@ class _TextSource:
     """The log texts of briefs, read on first use: from the texts record when it matches
     the vault, else from the decoded contacts (same texts, just slower)."""
 
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: Vault, stale: frozenset[str] = frozenset()) -> None:
+        """``stale``: paths whose recorded texts are out of date (decoded instead)."""
         self.vault = vault
+        self.stale = stale
         self._texts: dict[str, str | tuple[str, ...]] | None = None
 
     def texts_for(self, path: str) -> str | tuple[str, ...]:
@@ -286,22 +316,26 @@ class _TextSource:
         vault = self.vault
         key = _record_key(vault)
         record = cache_mod.read_record(vault.root, TEXTS_FILE, key) if key is not None else None
-        if type(record) is not tuple or len(record) != 4 or record[:3] != _current(vault):
+        if type(record) is not tuple or len(record) != 4:
             return {}
-        rels, texts = record[0], record[3]
-        if not _all_of(texts, str, tuple) or len(texts) != len(rels):
+        rels, digests, touches, texts = record
+        if not (_all_of(rels, str) and type(digests) is bytes and len(digests) == 16 * len(rels)
+                and type(touches) is dict and _all_of(texts, str, tuple) and len(texts) == len(rels)):
             return {}
         if not all(type(t) is str for group in texts if type(group) is tuple for t in group):
             return {}
-        return dict(zip(rels, texts, strict=True))
+        # the texts of files changed since (self.stale, and any other hash that differs) are
+        # decoded instead
+        stale = _stale((rels, digests, touches, []), _current(vault))
+        if stale is None:
+            return {}
+        known = dict(zip(rels, texts, strict=True))
+        for i in stale:
+            known.pop(rels[i], None)
+        for rel in self.stale:
+            known.pop(rel, None)
+        return known
 
     def _decoded(self, path: str) -> str | tuple[str, ...]:
-        contact = self.vault.contact_at(path)
-        if contact is None:
-            return ""
-        touchpoints = getattr(self.vault, "touchpoints", None) or {}
-        if touchpoints.get(path):
-            from netkit.notes import with_note_touchpoints
-
-            contact = with_note_touchpoints([contact], touchpoints)[0]
-        return brief_of(contact)[9]
+        contact = self.vault.contact_at(path)  # with its note touchpoints, as briefs have them
+        return "" if contact is None else brief_of(contact)[9]

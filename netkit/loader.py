@@ -74,7 +74,7 @@ import stat as stat_mod
 import sys
 import threading
 import time
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -195,11 +195,18 @@ class Vault(diag_mod.Diagnosed):
         return tuple(rel for rel, e in self.state.entries.items() if e.is_contact)
 
     def contact_at(self, path: str) -> Contact | None:
-        """The valid contact at a vault-relative path (decoding only that one), or None."""
+        """The valid contact at a vault-relative path (decoding only that one), or None; as
+        ``contacts`` holds it (with its note touchpoints once the vault is linked)."""
         if "contacts" in self.__dict__ or self.state is None:
             return self.index.by_path(path)
         entry = self.state.entries.get(path)
-        return None if entry is None else _decode(self.root, self.state, path, entry)
+        contact = None if entry is None else _decode(self.root, self.state, path, entry)
+        extra = self.touchpoints.get(path)
+        if contact is None or not extra:
+            return contact
+        from netkit.notes import with_note_touchpoints
+
+        return with_note_touchpoints([contact], {path: extra})[0]
 
     def __getattr__(self, name: str) -> Any:
         # only called for attributes not set: the lazy ``contacts`` and ``index``
@@ -1057,10 +1064,14 @@ def with_notes_and_links(vault: Vault, *, remember: bool = False) -> Vault:
     The layer's result (the extra diagnostics, the notes, the note touchpoints per contact)
     depends only on every contact file's content, the notes' files, ``netkit.yaml`` and
     netkit's code. ``remember=True`` (``netkit index``) records it in
-    ``.netkit/cache/links.cache``; a later load whose inputs are the same (see
-    :func:`_layer_key`) takes it from there instead of decoding every contact, so that a
-    command needing only the diagnostics (an ``index`` with nothing to do) never decodes
-    one. The contacts themselves still come out the same, lazily.
+    ``.netkit/cache/links.cache``, with each contact's own link warnings and content hash.
+    A later load with the same notes, ``netkit.yaml`` and code (see :func:`_layer_key`)
+    takes it from there instead of decoding every contact: as it is when every contact
+    file is the same, so that a command needing only the diagnostics (an ``index`` with
+    nothing to do) never decodes one; and patched when only some contacts' contents changed
+    but every path, file name, name and alias is the same (what links resolve against):
+    then only those contacts are decoded and checked again (``netkit log`` and the command
+    after it, on a large vault). The contacts themselves still come out the same, lazily.
     """
     if vault.linked:
         return vault
@@ -1069,36 +1080,76 @@ def with_notes_and_links(vault: Vault, *, remember: bool = False) -> Vault:
     settings = notesfind.notes_settings(vault.config)
     note_paths = notesfind.discover_notes(vault.root, vault.config, settings) if settings.enabled else []
     key = _layer_key(vault, note_paths)
-    if key is not None:
-        record = cache_mod.read_record(vault.root, LAYER_FILE, key)
-        layer = _checked_layer(record)
-        if layer is not None:
-            extra, found, touchpoints = layer
-            return _with_layer(vault, extra, found, touchpoints)
-    (extra, found, touchpoints), linked = _compute_layer(vault, settings, note_paths)
-    if remember and key is not None:
-        warning = cache_mod.write_record(vault.root, LAYER_FILE, key, (extra, found, touchpoints))
-        if warning and vault.stats.warning is None:
-            vault.stats.warning = warning
-    return _with_layer(vault, extra, found, touchpoints, linked=linked)
+    state = vault.state
+    record = _checked_layer(cache_mod.read_record(vault.root, LAYER_FILE, key)) if key is not None else None
+    if record is not None and state is not None:
+        if record.contents == state.contents_digest():
+            return _with_layer(vault, record.extra, record.found, record.touchpoints)
+        patched = _patched_layer(vault, state, record, note_paths)
+        if patched is not None:
+            if remember and key is not None:
+                _remember_layer(vault, key, patched)
+            return _with_layer(vault, patched.extra, patched.found, patched.touchpoints)
+    layer, linked = _compute_layer(vault, settings, note_paths)
+    if remember and key is not None and state is not None:
+        _remember_layer(vault, key, layer)
+    return _with_layer(vault, layer.extra, layer.found, layer.touchpoints, linked=linked)
 
 
 #: the recorded cross-file layer (see :func:`with_notes_and_links`)
 LAYER_FILE = "links.cache"
-_LAYER_VERSION = b"netkit links layer 1"
+_LAYER_VERSION = b"netkit links layer 2"
 #: modules whose code shapes the layer, beyond the loader's own (cache.KEY_MODULES)
 _LAYER_MODULES = ("links", "notes", "graph", "quality/settings", "quality/__init__")
 
-Layer = tuple[tuple[Diagnostic, ...], tuple[Any, ...], dict[str, tuple[Any, ...]]]
+
+@dataclasses.dataclass(frozen=True)
+class Layer:
+    """The cross-file layer of one set of contact files (see :func:`with_notes_and_links`)."""
+
+    #: :meth:`cache.LoadState.contents_digest` of the contact files it was computed from
+    contents: bytes
+    #: :func:`_names_digest` of those files: what links resolve against
+    names: bytes
+    #: the contacts' paths in order, and their content hashes concatenated in that order
+    rels: tuple[str, ...]
+    digests: bytes
+    #: the settings' problems (``notes:``, ``quality:``)
+    head: tuple[Diagnostic, ...]
+    #: each contact's link warnings (contacts without any are left out)
+    link_diags: dict[str, tuple[Diagnostic, ...]]
+    found: tuple[Any, ...]  # the dated notes
+    touchpoints: dict[str, tuple[LogEntry, ...]]  # note touchpoints by contact path
+
+    @property
+    def extra(self) -> tuple[Diagnostic, ...]:
+        """The diagnostics the layer adds to the load's: the settings', then every link
+        warning in diagnostic order (as :func:`netkit.links.link_diagnostics` sorts them)."""
+        found = [d for rel in self.rels for d in self.link_diags.get(rel, ())]
+        found.sort(key=diag_mod.sort_key)
+        return (*self.head, *found)
+
+    def to_record(self) -> tuple[Any, ...]:
+        """The value written to ``links.cache`` (built-in types and netkit's own only)."""
+        return (self.contents, self.names, list(self.rels), self.digests, self.head, self.link_diags,
+                self.found, self.touchpoints)
+
+
+def _remember_layer(vault: Vault, key: bytes, layer: Layer) -> None:
+    warning = cache_mod.write_record(vault.root, LAYER_FILE, key, layer.to_record())
+    if warning and vault.stats.warning is None:
+        vault.stats.warning = warning
 
 
 def _layer_key(vault: Vault, note_paths: list[str]) -> bytes | None:
-    """What the layer is computed from, or None when it cannot be trusted on stat.
+    """What the layer is computed from besides the contact files, or None when it cannot
+    be trusted on stat.
 
     The load state's key (netkit's and Python's versions, the parsing code, netkit.yaml),
-    the layer's own code, every file's path and content hash, and every note's path and
-    stat. A note modified less than ``cache.RACY_NS`` ago is not trusted on its stat
-    (two writes within one timestamp tick): then the layer is computed and not recorded.
+    the layer's own code, and every note's path and stat. A note modified less than
+    ``cache.RACY_NS`` ago is not trusted on its stat (two writes within one timestamp
+    tick): then the layer is computed and not recorded. The contact files are compared
+    through the record's content hashes (see :class:`Layer`).
     """
     import hashlib
 
@@ -1114,7 +1165,6 @@ def _layer_key(vault: Vault, note_paths: list[str]) -> bytes | None:
         except OSError:
             return None
         h.update(f"{name}|{st.st_size}|{st.st_mtime_ns}\n".encode())
-    h.update(state.contents_digest())
     trusted_before = time.time_ns() - cache_mod.RACY_NS
     for rel in note_paths:
         try:
@@ -1128,29 +1178,85 @@ def _layer_key(vault: Vault, note_paths: list[str]) -> bytes | None:
     return h.digest()
 
 
+def _names_digest(names: Iterable[tuple[str, str, str, tuple[str, ...]]]) -> bytes:
+    """A fingerprint of every contact's path, file name, name and aliases, in order."""
+    import hashlib
+    import pickle
+
+    return hashlib.sha256(pickle.dumps(list(names), protocol=5)).digest()
+
+
 def _checked_layer(record: Any) -> Layer | None:
     """A recorded layer of the expected shape, else None (a crafted record is ignored)."""
-    if type(record) is not tuple or len(record) != 3:
+    if type(record) is not tuple or len(record) != 8:
         return None
-    extra, found, touchpoints = record
+    contents, names, rels, digests, head, link_diags, found, touchpoints = record
     if found:
         from netkit.notes import Note  # only when there are notes: a heavy import
     if (
-        type(extra) is not tuple or not all(type(d) is Diagnostic for d in extra)
+        type(contents) is not bytes or type(names) is not bytes or type(digests) is not bytes
+        or type(rels) is not list or not all(type(r) is str for r in rels) or len(digests) != 16 * len(rels)
+        or type(head) is not tuple or not all(type(d) is Diagnostic for d in head)
+        or type(link_diags) is not dict
+        or not all(type(k) is str and type(v) is tuple and all(type(d) is Diagnostic for d in v)
+                   for k, v in link_diags.items())
         or type(found) is not tuple or not all(type(n) is Note for n in found)
         or type(touchpoints) is not dict
         or not all(type(k) is str and type(v) is tuple and all(type(e) is LogEntry for e in v)
                    for k, v in touchpoints.items())
     ):
         return None
-    return extra, found, touchpoints
+    return Layer(contents, names, tuple(rels), digests, head, link_diags, found, touchpoints)
+
+
+def _contact_names(state: LoadState) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    """(path, file stem, name, aliases) of every valid contact, in path order, undecoded."""
+    return [(rel, *entry.labels) for rel, entry in state.entries.items() if entry.labels is not None]
+
+
+def _patched_layer(vault: Vault, state: LoadState, record: Layer, note_paths: list[str]) -> Layer | None:
+    """``record`` brought up to date by checking only the contacts whose content changed,
+    when every contact's path, file name, name and alias is as recorded (links resolve the
+    same way, notes give the same touchpoints); else None."""
+    from netkit import links as links_mod
+    from netkit import notes as notes_mod
+
+    names = _contact_names(state)
+    rels = tuple(name[0] for name in names)
+    if rels != record.rels or _names_digest(names) != record.names:
+        return None
+    entries = state.entries
+    digests = b"".join(entries[rel].digest for rel in rels)
+    old = record.digests
+    changed = [rel for i, rel in enumerate(rels) if digests[16 * i:16 * i + 16] != old[16 * i:16 * i + 16]]
+    if len(changed) * 4 > len(rels):
+        return None  # most of the vault: as cheap to compute it all
+    # the resolver reads names only: stand-ins for the contacts, none decoded
+    resolver = links_mod.LinkResolver(Contact(path=rel, stem=stem, name=name, tier=0, aliases=aliases)
+                                      for rel, stem, name, aliases in names)
+    keys = links_mod.note_keys(note_paths)
+    link_diags = dict(record.link_diags)
+    for rel in changed:
+        contact = _decode(vault.root, state, rel, entries[rel])
+        if contact is None:
+            return None
+        extra = record.touchpoints.get(rel)
+        if extra:
+            contact = notes_mod.with_note_touchpoints([contact], {rel: extra})[0]
+        found = tuple(links_mod.contact_link_diagnostics(contact, resolver, keys))
+        if found:
+            link_diags[rel] = found
+        else:
+            link_diags.pop(rel, None)
+    return Layer(state.contents_digest(), record.names, rels, digests, record.head, link_diags, record.found,
+                 record.touchpoints)
 
 
 def _compute_layer(
     vault: Vault, settings: Any, note_paths: list[str]
 ) -> tuple[Layer, tuple[tuple[Contact, ...], ContactIndex]]:
-    """The layer's result, computed from the contacts and the notes; and the contacts with
-    their note touchpoints, indexed."""
+    """The layer, computed from the contacts and the notes; and the contacts with their
+    note touchpoints, indexed."""
     from netkit import links as links_mod
     from netkit import notes as notes_mod
     from netkit.quality import quality_config_diagnostics
@@ -1170,12 +1276,29 @@ def _compute_layer(
             # names, aliases and paths are the same: the resolver's answers are too, but
             # they must be the contacts with their note touchpoints
             resolver = links_mod.LinkResolver.for_index(index)
-    extra = (
-        *settings.diagnostics,
-        *quality_config_diagnostics(vault.config),
-        *links_mod.link_diagnostics(contacts, index, known_notes=note_paths, resolver=resolver),
-    )
-    return (tuple(extra), found, touchpoints), (tuple(contacts), index)
+    # each contact's share of links.link_diagnostics, kept apart for the record
+    keys = links_mod.note_keys(note_paths)
+    link_diags: dict[str, tuple[Diagnostic, ...]] = {}
+    for contact in sorted(contacts, key=lambda c: c.path):
+        diags = links_mod.contact_link_diagnostics(contact, resolver, keys)
+        if diags:
+            link_diags[contact.path] = tuple(diags)
+    head = (*settings.diagnostics, *quality_config_diagnostics(vault.config))
+    state = vault.state
+    if state is not None:
+        names = _contact_names(state)
+        rels = tuple(name[0] for name in names)
+        contents, names_digest = state.contents_digest(), _names_digest(names)
+        digests = b"".join(state.entries[rel].digest for rel in rels)
+    else:
+        contents = names_digest = digests = b""
+        rels = ()
+    # the record's paths are the state's; a contact that could not be decoded is missing
+    # from `contacts` (and from the resolver): then the record must never be patched
+    if state is not None and len(rels) != len(contacts):
+        names_digest = b""
+    return (Layer(contents, names_digest, rels, digests, head, link_diags, found, touchpoints),
+            (tuple(contacts), index))
 
 
 def _with_layer(

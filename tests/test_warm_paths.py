@@ -85,6 +85,80 @@ def test_a_changed_note_or_contact_is_not_served_from_the_record(tmp_path: Path)
     assert warm.diagnostics == fresh(root).diagnostics
 
 
+def counting_decodes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths loader._decode is asked for from now on."""
+    decoded: list[str] = []
+    real = loader._decode
+
+    def counting(root: Path, state: object, rel: str, entry: object) -> object:
+        decoded.append(rel)
+        return real(root, state, rel, entry)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "_decode", counting)
+    return decoded
+
+
+@pytest.mark.parametrize("edit", ["log entry", "new unresolved link", "link fixed", "noted contact"])
+def test_an_edited_contact_patches_the_recorded_layer(tmp_path: Path, edit: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_rich(tmp_path)
+    assert invoke(root, "index")[0] == 0
+    if edit == "log entry":
+        rel, text = "contacts/grace.md", GRACE + "- 2026-05-02 Lunch [channel:: in-person]\n"
+    elif edit == "new unresolved link":
+        rel, text = "contacts/grace.md", GRACE + "- 2026-05-02 Lunch with [[Nobody Else]]\n"
+    elif edit == "link fixed":
+        rel, text = "contacts/ada.md", ADA.replace("[[Nobody Here]]", "[[Alan Turing]]")
+    else:  # ada has a note touchpoint: the patched contact must be checked with it
+        rel, text = "contacts/ada.md", ADA + "- 2026-05-03 Call about [[Margaret Hamilton]] [channel:: call]\n"
+    (root / rel).write_text(text, encoding="utf-8")
+    decoded = counting_decodes(monkeypatch)
+    warm = loader.with_notes_and_links(loader.load_vault(root))
+    assert decoded == [rel]  # only the edited contact, to check its links again
+    cold = fresh(root)
+    assert warm.diagnostics == cold.diagnostics
+    assert warm.notes == cold.notes and warm.touchpoints == cold.touchpoints
+    assert warm.contacts == cold.contacts
+    if edit == "new unresolved link":
+        assert any(d.code == "link.unresolved" and d.path == rel and "Nobody Else" in d.message
+                   for d in warm.diagnostics)
+    if edit == "link fixed":
+        assert not any(d.code == "link.unresolved" and d.path == rel for d in warm.diagnostics)
+
+
+def test_index_records_the_patched_layer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_rich(tmp_path)
+    assert invoke(root, "index")[0] == 0
+    (root / "contacts" / "grace.md").write_text(GRACE + "- 2026-05-02 Lunch with [[Nobody Else]]\n",
+                                                encoding="utf-8")
+    assert invoke(root, "index")[0] == 0
+    decoded = counting_decodes(monkeypatch)
+    warm = loader.with_notes_and_links(loader.load_vault(root))
+    assert decoded == []  # current again: taken as it is
+    assert warm.diagnostics == fresh(root).diagnostics
+
+
+@pytest.mark.parametrize("edit", ["rename", "alias", "new contact", "removed contact"])
+def test_changed_names_compute_the_layer_again(tmp_path: Path, edit: str) -> None:
+    root = make_rich(tmp_path)
+    assert invoke(root, "index")[0] == 0
+    if edit == "rename":  # ada's link to "Grace Hopper" now resolves to nobody
+        (root / "contacts" / "grace.md").write_text(GRACE.replace("Grace Hopper", "Amazing Grace"), encoding="utf-8")
+    elif edit == "alias":  # ... and "Nobody Here" now resolves to alan
+        (root / "contacts" / "alan.md").write_text(
+            RICH["contacts/alan.md"].replace("tier: 1", "tier: 1\naliases: [Nobody Here]"), encoding="utf-8")
+    elif edit == "new contact":
+        (root / "contacts" / "nobody.md").write_text("---\nname: Nobody Here\ntier: 3\n---\n", encoding="utf-8")
+    else:
+        (root / "contacts" / "grace.md").unlink()
+    warm = loader.with_notes_and_links(loader.load_vault(root))
+    cold = fresh(root)
+    assert warm.diagnostics == cold.diagnostics
+    assert warm.touchpoints == cold.touchpoints and warm.contacts == cold.contacts
+    unresolved = {d.message for d in warm.diagnostics if d.code == "link.unresolved"}
+    assert any("Nobody Here" in m for m in unresolved) == (edit not in ("alias", "new contact"))
+
+
 def test_a_note_written_within_the_racy_window_is_not_recorded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -232,6 +306,26 @@ def test_due_sees_an_edit_made_after_the_last_index(tmp_path: Path) -> None:
     assert due_outputs(shutil_copy, TODAY) == after
 
 
+@pytest.mark.parametrize("rel", ["contacts/margaret.md", "contacts/ada.md"])
+def test_due_after_an_edit_decodes_only_the_edited_contact(tmp_path: Path, rel: str,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_rich(tmp_path)
+    assert invoke(root, "index")[0] == 0
+    path = root / rel
+    # ada has a note touchpoint (2026-03-04): an older entry leaves it the last touchpoint
+    path.write_text(path.read_text(encoding="utf-8") + "- 2024-01-01 An old lunch [channel:: in-person]\n",
+                    encoding="utf-8")
+    with monkeypatch.context() as m:
+        decoded = counting_decodes(m)
+        after = due_outputs(root, TODAY)
+    assert set(decoded) == {rel}
+    import shutil
+
+    copy = tmp_path.parent / (tmp_path.name + "-fresh")
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".netkit"))
+    assert due_outputs(copy, TODAY) == after
+
+
 @pytest.mark.parametrize("name", ["briefs.cache", "brief-texts.cache"])
 @pytest.mark.parametrize("damage", [b"", b"netkit record 1\n" + b"x" * 64, None])
 def test_a_damaged_briefs_record_is_ignored(tmp_path: Path, damage: bytes | None, name: str) -> None:
@@ -347,7 +441,8 @@ def test_json_text_is_json_dumps_with_indent() -> None:
 
 def cli_outputs(root: Path, today: str = TODAY) -> list[tuple[int, str, str]]:
     out = []
-    for args in (["index"], ["index", "--json"], ["due"], ["due", "--json"], ["due", "--within", "20"]):
+    for args in (["index"], ["index", "--json"], ["due"], ["due", "--json"], ["due", "--within", "20"],
+                 ["check"], ["check", "--format", "json"]):
         result = CliRunner().invoke(cli, [*args, "--vault", str(root), "--today", today])
         stdout = result.stdout
         if "--json" in args and args[0] == "index":
@@ -366,6 +461,7 @@ def test_recorded_answers_match_the_full_computation(tmp_path: Path, monkeypatch
     (root / "contacts" / "broken.md").write_text("---\nname: Broken\ntier: many\n---\n", encoding="utf-8")
     invoke(root, "index")  # writes the pages and records the answers
     monkeypatch.setattr(answers_mod, "lookup", lambda root, today: None)
+    monkeypatch.setattr(answers_mod, "check", lambda root, today: (None, None))
     expected = cli_outputs(root)  # computed in full
     monkeypatch.undo()
     assert (root / ".netkit" / "cache" / "answers.cache").is_file()
@@ -469,3 +565,76 @@ def test_a_stale_record_costs_no_second_walk(tmp_path: Path, monkeypatch: pytest
     result = CliRunner().invoke(cli, ["due", "--within", "40", "--vault", str(root), "--today", TODAY])
     assert result.exit_code == 0 and result.output == expected[0]
     assert len(walks) == 1  # the answers' check walked; the load used that walk
+
+
+# ------------------------------------------------------------------ one contact, found by its names
+
+
+SHOW_QUERIES = ["ada", "Ada Lovelace", "ADA  lovelace", "contacts/ada", "contacts/ada.md", "[[Grace Hopper]]",
+                "lovelace", "turing", "a", "hop", "zzz", "Nobody Here", "kathleen", "edsger dijkstra"]
+
+
+@pytest.mark.parametrize("query", SHOW_QUERIES)
+def test_show_and_log_find_a_contact_by_its_names_alone(tmp_path: Path, query: str,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from netkit.commands import show
+
+    root = make_rich(tmp_path)
+    assert invoke(root, "index")[0] == 0
+
+    def run() -> tuple[int, str, str]:
+        result = CliRunner().invoke(cli, ["show", query, "--vault", str(root), "--today", TODAY])
+        return result.exit_code, result.stdout, result.stderr
+
+    with monkeypatch.context() as m:
+        decoded = counting_decodes(m)
+        fast = run()
+        hits = [line for line in fast[1].splitlines() if "(contacts/" in line]
+        if fast[0] == 0:
+            assert len(decoded) == 1 and len(hits) == 1 and decoded[0] in hits[0]  # that one alone
+    with monkeypatch.context() as m:
+        m.setattr(show, "_find", lambda vault, q: vault.index.find(q))
+        assert run() == fast
+
+
+def _find_reference(contacts: list[tuple[str, str, str, tuple[str, ...]]], query: str) -> list[str]:
+    """ContactIndex.find as it was written before find_paths (the dict of keys)."""
+    from netkit.index import link_target, normalise
+
+    by_key: dict[str, list[str]] = {}
+    for path, stem, name, aliases in contacts:
+        keys = {normalise(name), normalise(stem), normalise(path[:-3] if path.endswith(".md") else path)}
+        keys.update(normalise(a) for a in aliases)
+        for k in keys:
+            if k:
+                by_key.setdefault(k, []).append(path)
+    hits = by_key.get(normalise(link_target(query)), [])
+    if hits:
+        return sorted(set(hits))
+    q = normalise(query)
+    if not q:
+        return []
+    starts = [p for p, stem, name, aliases in contacts if any(normalise(n).startswith(q) for n in (name, stem, *aliases))]
+    if starts:
+        return sorted(set(starts))
+    return sorted({p for p, stem, name, aliases in contacts if any(q in normalise(n) for n in (name, stem, *aliases))})
+
+
+def test_find_paths_is_the_lookup_rule() -> None:
+    import random
+
+    from netkit.index import find_paths
+
+    rng = random.Random(3)
+    words = ["Ada", "Áda", "ada", "Lovelace", "Love", "Grace", "Hopper", "José", "Jose", "Ng", "O'Neil", "", " "]
+    for _ in range(300):
+        contacts = []
+        for i in range(rng.randint(0, 8)):
+            name = " ".join(rng.choice(words) for _ in range(rng.randint(1, 3)))
+            stem = rng.choice([name.lower().replace(" ", "-"), f"c{i}", "ada"])
+            aliases = tuple(rng.choice(words) for _ in range(rng.randint(0, 2)))
+            contacts.append((f"{rng.choice(['contacts', 'contacts/x'])}/{stem}-{i}.md", stem, name, aliases))
+        contacts.sort()
+        for _ in range(5):
+            query = rng.choice([*words, "ada lovelace", "[[Ada]]", "contacts/ada-0", "love", "x/c1-1", "  "])
+            assert find_paths(contacts, query) == _find_reference(contacts, query), (contacts, query)
