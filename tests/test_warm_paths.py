@@ -638,3 +638,14 @@ def test_find_paths_is_the_lookup_rule() -> None:
         for _ in range(5):
             query = rng.choice([*words, "ada lovelace", "[[Ada]]", "contacts/ada-0", "love", "x/c1-1", "  "])
             assert find_paths(contacts, query) == _find_reference(contacts, query), (contacts, query)
+
+
+def test_json_dump_streams_exactly_json_dumps_with_indent(capsys: pytest.CaptureFixture[str]) -> None:
+    from netkit.commands._common import json_dump
+
+    nested = {"contacts": [{"name": f"Ädä {i}", "indicators": {"recency": i / 7, "flags": ["a", "b"]},
+                            "log": [{"date": "2026-01-01", "text": "line\nbreak"}] * (i % 3)} for i in range(3000)],
+              "network": {"score": None, "empty": {}, "none": []}}
+    for data in (nested, [], {}, [{"a": 1}], [{"a": [1]}], "text", 3):
+        json_dump(data)
+        assert capsys.readouterr().out == json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -132,11 +132,31 @@ def report_and_exit_code(vault: Any, *, strict: bool = False, quiet_warnings: bo
 
 
 def json_dump(data: Any) -> None:
-    """JSON on stdout, stable key order as built, UTF-8."""
-    sys.stdout.write(json_text(data) + "\n")
+    """JSON on stdout, stable key order as built, UTF-8: :func:`json_text`'s text."""
+    if _is_flat_list(data):
+        sys.stdout.write(json_text(data) + "\n")
+        return
+    # nested data (`health --json`, `show --json`) goes out as it is encoded: a 100,000-
+    # contact report is ~170 MB of text, and holding it (and the encoder's millions of
+    # pieces) at once took more memory than the report itself
+    write = sys.stdout.write
+    pieces: list[str] = []
+    for piece in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(data):
+        pieces.append(piece)
+        if len(pieces) >= 4096:
+            write("".join(pieces))
+            pieces.clear()
+    pieces.append("\n")
+    write("".join(pieces))
 
 
 _SCALARS = (str, int, float, bool, type(None))
+
+
+def _is_flat_list(data: Any) -> bool:
+    """A non-empty list of non-empty objects whose values are all scalars."""
+    return (type(data) is list and bool(data)
+            and all(type(item) is dict and item and all(type(v) in _SCALARS for v in item.values()) for item in data))
 
 
 def json_text(data: Any) -> str:
@@ -147,10 +167,7 @@ def json_text(data: Any) -> str:
     encoder's output instead: each object encoded with the item separator ``",\n    "``,
     which can only stand between items (inside a string a line break is escaped).
     """
-    if (
-        type(data) is list and data
-        and all(type(item) is dict and item and all(type(v) in _SCALARS for v in item.values()) for item in data)
-    ):
+    if _is_flat_list(data):
         encode = json.JSONEncoder(ensure_ascii=False, separators=(",\n    ", ": ")).encode
         return "[\n" + ",\n".join("  {\n    " + encode(item)[1:-1] + "\n  }" for item in data) + "\n]"
     return json.dumps(data, ensure_ascii=False, indent=2)
