@@ -4,7 +4,8 @@ Decoding 10,000 whole contacts from the cache takes most of a second (each holds
 notes, front matter, links and ~20 log entries as objects), while the due list reads a
 handful of fields and the *dates* of the log. ``netkit index`` therefore records, next to
 the cache, one *brief* per contact: name, tier, status, cadence, snooze, last_contact, met,
-birthday, and the dates of its log (one packed array), note touchpoints included; the
+birthday, company, tags, and the dates of its log (one packed array), note touchpoints
+included (``netkit list`` reads briefs too, for its table); the
 texts of the log entries go to a second record (``brief-texts.cache``), read only when a
 due list is shown as text (entries made from a brief carry a date and a text only:
 :class:`BriefEntry`). A later ``due`` turns briefs into :class:`ContactBrief` objects,
@@ -40,13 +41,14 @@ if TYPE_CHECKING:
 BRIEFS_FILE = "briefs.cache"
 #: the texts of the briefs' log entries, in a record of their own
 TEXTS_FILE = "brief-texts.cache"
-_VERSION = 2
+_VERSION = 3
 #: the array type code of the packed ordinals ("i": 4 bytes; every date's ordinal fits)
 _ORDINALS = "i"
 
-#: name, tier, status, cadence, snooze_until, last_contact, met, birthday, ordinals, texts
+#: name, tier, status, cadence, snooze_until, last_contact, met, birthday, company, tags,
+#: ordinals, texts
 Brief = tuple[str, int, str, "Duration | None", "dt.date | None", "dt.date | None", "dt.date | None",
-              "Birthday | None", bytes, "str | tuple[str, ...]"]
+              "Birthday | None", "str | None", tuple[str, ...], bytes, "str | tuple[str, ...]"]
 
 
 def brief_of(contact: Contact) -> Brief:
@@ -56,7 +58,8 @@ def brief_of(contact: Contact) -> Brief:
     if not any("\n" in text for text in texts):
         texts = "\n".join(texts)  # one object to decode instead of one per entry
     return (contact.name, contact.tier, contact.status, contact.cadence, contact.snooze_until,
-            contact.last_contact, contact.met, contact.birthday, dates.tobytes(), texts)
+            contact.last_contact, contact.met, contact.birthday, contact.company, contact.tags,
+            dates.tobytes(), texts)
 
 
 class BriefEntry:
@@ -126,12 +129,12 @@ class ContactBrief:
     """A contact as the due list needs it (duck-types the attributes cadence reads)."""
 
     __slots__ = ("path", "name", "tier", "status", "cadence", "snooze_until", "last_contact", "met",
-                 "birthday", "log")
+                 "birthday", "company", "tags", "log")
 
     def __init__(self, path: str, fields: tuple[Any, ...], source: _TextSource) -> None:
         """``fields``: a brief without its texts, which come from ``source`` when read."""
         (self.name, self.tier, self.status, self.cadence, self.snooze_until, self.last_contact, self.met,
-         self.birthday, packed) = fields
+         self.birthday, self.company, self.tags, packed) = fields
         ordinals = array.array(_ORDINALS)
         ordinals.frombytes(packed)
         self.path = path
@@ -179,14 +182,16 @@ def _read(vault: Vault) -> Record | None:
         return None
     rels, digests, touches, columns = record
     if not (_all_of(rels, str) and type(digests) is bytes and len(digests) == 16 * len(rels)
-            and type(touches) is dict and type(columns) is list and len(columns) == 9
+            and type(touches) is dict and type(columns) is list and len(columns) == 11
             and all(type(c) is list and len(c) == len(rels) for c in columns)):
         return None
-    names, tiers, statuses, cadences, snoozes, lasts, mets, birthdays, packed = columns
+    names, tiers, statuses, cadences, snoozes, lasts, mets, birthdays, companies, tags, packed = columns
     if not (
         _all_of(names, str) and _all_of(tiers, int) and _all_of(statuses, str)
         and _all_of(cadences, Duration, type(None)) and _all_of(birthdays, Birthday, type(None))
         and _all_of(snoozes, *_DATE) and _all_of(lasts, *_DATE) and _all_of(mets, *_DATE)
+        and _all_of(companies, str, type(None)) and _all_of(tags, tuple)
+        and all(type(t) is str for group in tags for t in group)
         and _all_of(packed, bytes) and not any(len(p) % 4 for p in packed)
         and all(type(k) is str and type(v) is tuple and all(type(e) is LogEntry for e in v)
                 for k, v in touches.items())
@@ -206,12 +211,13 @@ def _current(vault: Vault) -> tuple[list[str], bytes, dict[str, tuple[LogEntry, 
 
 
 def for_due(vault: Vault) -> list[Contact]:
-    """The contacts of a loaded (and linked) vault for :func:`netkit.cadence.due_items`, in
-    path order: briefs when the record is current, the decoded contacts otherwise.
+    """The contacts of a loaded (and linked) vault for :func:`netkit.cadence.due_items` and
+    the table of ``netkit list``, in path order: briefs when the record serves (those of
+    contacts edited since the last index decoded instead), the decoded contacts otherwise.
 
-    Typed as contacts because cadence reads them as such; from a current record they are
-    :class:`ContactBrief` objects with only the attributes the due list reads (see the
-    module docstring).
+    Typed as contacts because cadence reads them as such; from a record they are
+    :class:`ContactBrief` objects with only the attributes the due list and the table read
+    (see the module docstring).
     """
     if vault.state is None or "contacts" in vault.__dict__:
         return list(vault.contacts)  # already decoded: nothing to save
@@ -268,7 +274,7 @@ def refresh(vault: Vault, memo: dict[str, tuple[Contact, Brief]] | None = None) 
     if len(rels) != len(expected[0]):
         return None  # a contact could not be decoded: record nothing rather than a gap
     # one column per field, filled directly (no list of 100,000 briefs next to them)
-    columns: list[list[Any]] = [[] for _ in range(10)]
+    columns: list[list[Any]] = [[] for _ in range(12)]
     appends = [column.append for column in columns]
     for rel in rels:
         contact = by_path[rel]
@@ -338,4 +344,4 @@ class _TextSource:
 
     def _decoded(self, path: str) -> str | tuple[str, ...]:
         contact = self.vault.contact_at(path)  # with its note touchpoints, as briefs have them
-        return "" if contact is None else brief_of(contact)[9]
+        return "" if contact is None else brief_of(contact)[-1]

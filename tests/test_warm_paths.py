@@ -649,3 +649,26 @@ def test_json_dump_streams_exactly_json_dumps_with_indent(capsys: pytest.Capture
     for data in (nested, [], {}, [{"a": 1}], [{"a": [1]}], "text", 3):
         json_dump(data)
         assert capsys.readouterr().out == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_list_from_briefs_equals_list_from_contacts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from netkit import briefs
+
+    root = make_rich(tmp_path)
+    (root / "contacts" / "tess.md").write_text(
+        "---\nname: Tess Tagged\ntier: 2\ncompany: Acme\ntags: [work/acme, friend]\n---\n## Log\n"
+        "- 2026-04-01 Coffee [channel:: in-person]\n", encoding="utf-8")
+    assert invoke(root, "index")[0] == 0
+    queries = [[], ["--tier", "2"], ["--tag", "work"], ["--tag", "#Friend"], ["--tier", "3"], ["--tag", "nope"]]
+
+    def outputs() -> list[tuple[int, str]]:
+        return [invoke(root, "list", *q) for q in queries]
+
+    with monkeypatch.context() as m:
+        decoded = counting_decodes(m)
+        fast = outputs()
+        assert decoded == []  # the table from the briefs alone
+    assert any("Acme" in out and "Tess Tagged" in out for _, out in fast)
+    with monkeypatch.context() as m:
+        m.setattr(briefs, "for_due", lambda vault: list(vault.contacts))
+        assert outputs() == fast

@@ -185,6 +185,8 @@ def table(rows: list[list[str]], headers: list[str], *, align: str | None = None
     import unicodedata
 
     def width(s: str) -> int:
+        if s.isascii():
+            return len(s)  # the common case, without a Unicode lookup per character
         return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 
     cols = len(headers)

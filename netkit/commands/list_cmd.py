@@ -58,7 +58,14 @@ def command(tier: int | None, tag: str | None, as_json: bool) -> None:
     if tier is not None and tier not in vault.config.tiers:
         defined = ", ".join(str(k) for k in sorted(vault.config.tiers))
         _common.fail(f"tier {tier} is not defined in netkit.yaml (tiers: {defined})")
-    chosen = select(vault.contacts, tier, tag)
+    if as_json:
+        chosen = select(vault.contacts, tier, tag)
+    else:
+        from netkit import briefs
+
+        # the table reads what a brief holds (name, tier, company, tags, the schedule): a
+        # warm list decodes no contact (see netkit.briefs)
+        chosen = select(briefs.for_due(vault), tier, tag)
     if as_json:
         from netkit import contactjson
 
