@@ -56,7 +56,8 @@ def netkit(*args: str) -> list[str]:
 def run(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
     """Wall time and peak RSS (bytes) of one process; it must succeed."""
     started = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    # cwd: `python -m` puts the working folder first on sys.path; it must be this checkout
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=REPO)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
