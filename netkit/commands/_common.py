@@ -134,7 +134,7 @@ def report_and_exit_code(vault: Any, *, strict: bool = False, quiet_warnings: bo
 def json_dump(data: Any) -> None:
     """JSON on stdout, stable key order as built, UTF-8: :func:`json_text`'s text."""
     if _is_flat_list(data):
-        sys.stdout.write(json_text(data) + "\n")
+        sys.stdout.write(_flat_list_text(data) + "\n")
         return
     # nested data (`health --json`, `show --json`) goes out as it is encoded: a 100,000-
     # contact report is ~170 MB of text, and holding it (and the encoder's millions of
@@ -168,9 +168,13 @@ def json_text(data: Any) -> str:
     which can only stand between items (inside a string a line break is escaped).
     """
     if _is_flat_list(data):
-        encode = json.JSONEncoder(ensure_ascii=False, separators=(",\n    ", ": ")).encode
-        return "[\n" + ",\n".join("  {\n    " + encode(item)[1:-1] + "\n  }" for item in data) + "\n]"
+        return _flat_list_text(data)
     return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _flat_list_text(data: list[dict[str, Any]]) -> str:
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",\n    ", ": ")).encode
+    return "[\n" + ",\n".join("  {\n    " + encode(item)[1:-1] + "\n  }" for item in data) + "\n]"
 
 
 def style(text: str, *, fg: str | None = None, bold: bool = False, stream: Any = None) -> str:
