@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from netkit.loader import Scan, Vault
 
 ANSWERS_FILE = "answers.cache"
-_VERSION = b"netkit answers 1"
+_VERSION = b"netkit answers 2"
 #: the due list is recorded this many days ahead; `due --within` beyond it computes
 DUE_WINDOW = 31
 
@@ -95,11 +95,13 @@ def _pages_stat(folder: Path, names: Sequence[str]) -> tuple[Any, ...] | None:
     return tuple(out)
 
 
-def record(vault: Vault, today: dt.date, pages: Sequence[Path], due: Sequence[DueItem]) -> str | None:
+def record(vault: Vault, today: dt.date, pages: Sequence[Path], due: Sequence[DueItem],
+           health: tuple[str, str] | None = None) -> str | None:
     """Record what ``index`` printed (``pages``: every page, written or unchanged, all
-    of them fine) and the due list of ``today`` (``DUE_WINDOW`` days ahead, in order).
-    Records nothing unless every file is older than the run (see the module docstring).
-    A warning instead of raising."""
+    of them fine), the due list of ``today`` (``DUE_WINDOW`` days ahead, in order) and, when
+    given, what ``netkit health`` prints (without and with colour). Records nothing unless
+    every file is older than the run (see the module docstring). A warning instead of
+    raising."""
     from netkit import cadence
 
     state = vault.state
@@ -136,16 +138,18 @@ def record(vault: Vault, today: dt.date, pages: Sequence[Path], due: Sequence[Du
     # one list per field: checked in a few C-level passes when read
     columns = [list(column) for column in zip(*lines, strict=True)] if lines else [[] for _ in _LINE_TYPES]
     index_answer = (len(vault.contact_paths), vault.files, tuple(vault.diagnostics), str(folder), page_stat)
-    value = (_digest(snapshot), vault.config, index_answer, (DUE_WINDOW, columns))
+    value = (_digest(snapshot), vault.config, index_answer, (DUE_WINDOW, columns), health)
     return cache_mod.write_record(vault.root, ANSWERS_FILE, _key(vault.root, config_raw, today), value)
 
 
 class Answers(Diagnosed):
     """A recorded answer that still holds (see :func:`lookup`)."""
 
-    def __init__(self, root: Path, config: Config, index_answer: tuple[Any, ...], due: tuple[Any, ...]) -> None:
+    def __init__(self, root: Path, config: Config, index_answer: tuple[Any, ...], due: tuple[Any, ...],
+                 health: tuple[str, str] | None = None) -> None:
         self.root = root
         self.config = config
+        self._health = health
         self.contacts, self.files, diagnostics, folder, self._page_stat = index_answer
         self.diagnostics: tuple[Diagnostic, ...] = diagnostics
         self.folder = Path(folder)
@@ -158,6 +162,12 @@ class Answers(Diagnosed):
         if _pages_stat(self.folder, names) != self._page_stat:
             return None
         return [self.folder / name for name in names]
+
+    def health(self, colour: bool) -> str | None:
+        """What ``netkit health`` prints (styled or not), when the run recorded it."""
+        if self._health is None:
+            return None
+        return self._health[1] if colour else self._health[0]
 
     def due(self, within: int) -> list[DueLine] | None:
         """The due list for ``--within`` (None beyond the recorded window): the recorded
@@ -187,12 +197,12 @@ def check(root: Path, today: dt.date) -> tuple[Answers | None, Scan | None]:
     value = cache_mod.read_record(root, ANSWERS_FILE, _key(root, config_raw, today))
     if not _valid(value):
         return None, None
-    digest, config, index_answer, due = value
+    digest, config, index_answer, due, health = value
     walk = loader.scan(root, config, config_raw)
     snapshot = _snapshot(root, config, walk)
     if snapshot is None or _digest(snapshot) != digest:
         return None, walk
-    return Answers(root, config, index_answer, due), walk
+    return Answers(root, config, index_answer, due, health), walk
 
 
 #: the type(s) of each field of a due line, in order
@@ -204,10 +214,13 @@ _LINE_TYPES: tuple[tuple[type, ...], ...] = (
 def _valid(value: Any) -> bool:
     """The record has the expected shape (a crafted one must not crash a command)."""
     try:
-        digest, config, index_answer, due = value
+        digest, config, index_answer, due, health = value
         count, files, diagnostics, folder, page_stat = index_answer
         window, columns = due
     except (TypeError, ValueError):
+        return False
+    if health is not None and not (type(health) is tuple and len(health) == 2
+                                   and all(type(text) is str for text in health)):
         return False
     if not (type(digest) is bytes and type(config) is Config
             and type(count) is int and type(files) is int and type(diagnostics) is tuple

@@ -24,7 +24,7 @@ import datetime as dt
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from netkit import fileio, loader, pagememo, pages
 from netkit.diagnostics import Diagnostic
@@ -42,7 +42,9 @@ class IndexResult:
     the pages that were not written (template error, a file without the marker, a write
     error), each explained in ``diagnostics``. ``timings`` holds seconds per stage:
     ``load`` (0 when the caller passed a vault), ``compute``, ``render``, ``write``;
-    ``lock_seconds`` is the part of ``write`` spent waiting for the vault lock.
+    ``lock_seconds`` is the part of ``write`` spent waiting for the vault lock. ``report``:
+    the health report the pages were computed with (what ``netkit health`` prints), None
+    when nothing was computed.
     """
 
     vault: Vault
@@ -52,6 +54,7 @@ class IndexResult:
     diagnostics: tuple[Diagnostic, ...]
     timings: Mapping[str, float]
     lock_seconds: float = 0.0
+    report: Any = dataclasses.field(default=None, compare=False, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -176,4 +179,5 @@ def run_index(
         diagnostics=tuple(diags),
         timings=timings,
         lock_seconds=lock_seconds,
+        report=context.get("quality"),
     )

@@ -503,6 +503,8 @@ class IndexSession:
         self._pages: list[Path] | None = None
         #: the answers records describe the vault as last rendered (see idle)
         self._recorded = False
+        #: the health report of the last rendering (what `netkit health` prints)
+        self._report: Any = None
         #: every contact's brief, by path, for the records idle() writes (see briefs.refresh)
         self._briefs: dict[str, Any] = {}
         #: what the last idle() found changed (the same twice in a row is not reported again)
@@ -552,6 +554,7 @@ class IndexSession:
             self._page_diags = tuple(d for d in result.diagnostics if d not in known)
             self._rendered_today = today
             self._pages = None if result.failed else [*result.written, *result.unchanged]
+            self._report = result.report  # the health report, recorded once quiet
             self._recorded = False
             written = tuple(_vault_relative(self.root, p) for p in result.written)
         report = RebuildReport(
@@ -695,6 +698,7 @@ class IndexSession:
         if self._recorded or vault is None or today is None or not pages or self._kept or self._page_diags:
             return [], None
         from netkit import answers, briefs, cadence
+        from netkit.commands import health
 
         before = self.loader.state
         fresh = self.loader.load()
@@ -722,7 +726,7 @@ class IndexSession:
         current = dataclasses.replace(vault, state=fresh.state, files=fresh.files)
         warning = briefs.refresh(current, self._briefs)
         due = cadence.due_items(list(current.contacts), current.config, today, answers.DUE_WINDOW)
-        return [], answers.record(current, today, pages, due) or warning
+        return [], answers.record(current, today, pages, due, health.recorded_texts(self._report)) or warning
 
 
 def _within_any(rel: str, folders: Iterable[str]) -> bool:

@@ -442,7 +442,7 @@ def test_json_text_is_json_dumps_with_indent() -> None:
 def cli_outputs(root: Path, today: str = TODAY) -> list[tuple[int, str, str]]:
     out = []
     for args in (["index"], ["index", "--json"], ["due"], ["due", "--json"], ["due", "--within", "20"],
-                 ["check"], ["check", "--format", "json"]):
+                 ["check"], ["check", "--format", "json"], ["health"]):
         result = CliRunner().invoke(cli, [*args, "--vault", str(root), "--today", today])
         stdout = result.stdout
         if "--json" in args and args[0] == "index":
@@ -672,3 +672,28 @@ def test_list_from_briefs_equals_list_from_contacts(tmp_path: Path, monkeypatch:
     with monkeypatch.context() as m:
         m.setattr(briefs, "for_due", lambda vault: list(vault.contacts))
         assert outputs() == fast
+
+
+def test_health_is_answered_from_the_record_after_an_index_that_skipped(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from netkit import answers, quality
+    from netkit.commands import _common, health
+
+    root = make_rich(tmp_path)
+    assert invoke(root, "index")[0] == 0
+    computed = invoke(root, "health")
+    os.utime(root / "contacts" / "alan.md")  # a new stat, the same content: the pages are kept
+    assert answers.lookup(root, dt_date(TODAY)) is None
+    assert "unchanged" in invoke(root, "index")[1]
+    known = answers.lookup(root, dt_date(TODAY))
+    assert known is not None
+    vault = fresh(root)
+    report = quality.assess(vault.contacts, vault.config, dt_date(TODAY))
+    assert known.health(False) == health.render(report, colour=False)
+    assert known.health(True) == health.render(report, colour=True) and "\x1b[" in (known.health(True) or "")
+
+    def no_load(**kwargs: object) -> None:
+        raise AssertionError("the vault was loaded")
+
+    monkeypatch.setattr(_common, "load", no_load)
+    assert invoke(root, "health") == computed

@@ -47,7 +47,7 @@ def started(tmp_path: Path) -> tuple[Path, watch.IndexSession]:
 
 def outputs(root: Path) -> list[tuple[int, str, str]]:
     out = []
-    for args in (["index", "--json"], ["due"], ["due", "--json"], ["due", "--within", "20"], ["check"]):
+    for args in (["index", "--json"], ["due"], ["due", "--json"], ["due", "--within", "20"], ["check"], ["health"]):
         result = CliRunner().invoke(cli, [*args, "--vault", str(root), "--today", TODAY.isoformat()])
         stdout = result.stdout
         if args[0] == "index":

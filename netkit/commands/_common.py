@@ -177,9 +177,10 @@ def _flat_list_text(data: list[dict[str, Any]]) -> str:
     return "[\n" + ",\n".join("  {\n    " + encode(item)[1:-1] + "\n  }" for item in data) + "\n]"
 
 
-def style(text: str, *, fg: str | None = None, bold: bool = False, stream: Any = None) -> str:
-    """Colour only on a TTY and never with NO_COLOR."""
-    if not diag_mod.use_colour_for(stream or sys.stdout):
+def style(text: str, *, fg: str | None = None, bold: bool = False, stream: Any = None,
+          colour: bool | None = None) -> str:
+    """Colour only on a TTY and never with NO_COLOR (``colour``: decided by the caller)."""
+    if not (colour if colour is not None else diag_mod.use_colour_for(stream or sys.stdout)):
         return text
     return click.style(text, fg=fg, bold=bold)
 

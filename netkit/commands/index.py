@@ -129,7 +129,12 @@ def _record(vault: Any, today: dt.date, result: Any) -> str | None:
         return None
     due = cadence.due_items(briefs.for_due(vault), vault.config, today, answers.DUE_WINDOW)
     pages = sorted((*result.written, *result.unchanged), key=lambda p: [*result.written, *result.unchanged].index(p))
-    return answers.record(vault, today, pages, due)
+    from netkit.commands import health
+
+    # what `netkit health` prints, from the report the pages were computed with (or kept
+    # from the run whose pages these are)
+    texts = health.texts_for_index(vault, today, pages[0].parent, getattr(result, "report", None))
+    return answers.record(vault, today, pages, due, texts)
 
 
 def _index(vault: Any, today: dt.date, load_seconds: float) -> IndexResult:
