@@ -181,7 +181,7 @@ def _read(vault: Vault) -> Record | None:
     if type(record) is not tuple or len(record) != 4:
         return None
     rels, digests, touches, columns = record
-    if not (_all_of(rels, str) and type(digests) is bytes and len(digests) == 16 * len(rels)
+    if not (_all_of(rels, str) and type(digests) is bytes and len(digests) == cache_mod.DIGEST_BYTES * len(rels)
             and type(touches) is dict and type(columns) is list and len(columns) == 11
             and all(type(c) is list and len(c) == len(rels) for c in columns)):
         return None
@@ -205,7 +205,7 @@ def _current(vault: Vault) -> tuple[list[str], bytes, dict[str, tuple[LogEntry, 
     state = vault.state
     assert state is not None
     rels = [rel for rel, entry in state.entries.items() if entry.is_contact]
-    digests = b"".join(state.entries[rel].digest for rel in rels)
+    digests = state.digests(rels)
     touchpoints = getattr(vault, "touchpoints", None) or {}
     return rels, digests, {rel: tuple(v) for rel, v in touchpoints.items() if v}
 
@@ -248,11 +248,7 @@ def _stale(record: Record, current: tuple[list[str], bytes, dict[str, tuple[LogE
     rels, digests, touches = current
     if record[0] != rels or record[2] != touches:
         return None
-    old = record[1]
-    if old == digests:
-        return []
-    stale = [i for i in range(len(rels)) if old[16 * i:16 * i + 16] != digests[16 * i:16 * i + 16]]
-    return stale if len(stale) * 4 <= len(rels) else None
+    return cache_mod.edited_positions(record[1], digests)
 
 
 def refresh(vault: Vault, memo: dict[str, tuple[Contact, Brief]] | None = None) -> str | None:
@@ -325,7 +321,7 @@ class _TextSource:
         if type(record) is not tuple or len(record) != 4:
             return {}
         rels, digests, touches, texts = record
-        if not (_all_of(rels, str) and type(digests) is bytes and len(digests) == 16 * len(rels)
+        if not (_all_of(rels, str) and type(digests) is bytes and len(digests) == cache_mod.DIGEST_BYTES * len(rels)
                 and type(touches) is dict and _all_of(texts, str, tuple) and len(texts) == len(rels)):
             return {}
         if not all(type(t) is str for group in texts if type(group) is tuple for t in group):

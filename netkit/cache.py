@@ -196,11 +196,28 @@ class Entry:
         )
 
 
+#: the length of a content hash (:func:`content_digest`)
+DIGEST_BYTES = 16
+
+
 def content_digest(raw: bytes) -> bytes:
     """The content hash stored per file (SHA-256 is the fastest strong hash here: SHA-NI)."""
     import hashlib  # here, not at the top: a warm load with nothing changed never hashes
 
-    return hashlib.sha256(raw).digest()[:16]
+    return hashlib.sha256(raw).digest()[:DIGEST_BYTES]
+
+
+def edited_positions(old: bytes, new: bytes) -> list[int] | None:
+    """The positions whose content hash differs between two concatenations of the same
+    files' hashes (:meth:`LoadState.digests`), or None when more than a quarter of them
+    do: a record patched file by file then costs about what recomputing it does."""
+    if old == new:
+        return []
+    if len(old) != len(new):
+        return None
+    size = DIGEST_BYTES
+    edited = [i for i in range(len(new) // size) if old[i * size:(i + 1) * size] != new[i * size:(i + 1) * size]]
+    return edited if len(edited) * 4 <= len(new) // size else None
 
 
 def labels_of(contact: Contact | None) -> Labels | None:
@@ -235,6 +252,16 @@ class LoadState:
     scan_diagnostics: tuple[Diagnostic, ...] | None = None
     unreadable: tuple[str, ...] = ()
     _contents: bytes | None = dataclasses.field(default=None, repr=False)
+
+    def digests(self, rels: Iterable[str]) -> bytes:
+        """The content hashes of the files at ``rels``, concatenated in that order."""
+        entries = self.entries
+        return b"".join(entries[rel].digest for rel in rels)
+
+    def contact_names(self) -> list[tuple[str, str, str, tuple[str, ...]]]:
+        """(path, file stem, name, aliases) of every valid contact, in path order, without
+        decoding one (what lookups and link resolution read)."""
+        return [(rel, *entry.labels) for rel, entry in self.entries.items() if entry.labels is not None]
 
     def contents_digest(self) -> bytes:
         """SHA-256 of every file's path and content hash: what the derived records (the
@@ -526,7 +553,7 @@ def _state_from_index(key: bytes, index: Any, folder: Path) -> LoadState:
         raise CacheError("unexpected columns")
     if not (
         _all_of(rels, str) and _all_of(sizes, int) and _all_of(mtimes, int) and _all_of(ctimes, int)
-        and _all_of(inos, int) and type(digests) is bytes and len(digests) == 16 * count
+        and _all_of(inos, int) and type(digests) is bytes and len(digests) == DIGEST_BYTES * count
         and _all_of(stems, str, _NONE_TYPE) and _all_of(names, str, _NONE_TYPE) and _all_of(aliases, tuple)
         and _all_of([a for group in aliases for a in group], str)
         and _all_of(places, int) and _all_of(segments, tuple)
@@ -570,7 +597,7 @@ def _state_from_index(key: bytes, index: Any, folder: Path) -> LoadState:
         labels.append((stem, name, group))
         entry_segments.append(table[number])
         positions.append(position)
-    digest_list = [digests[i:i + 16] for i in range(0, 16 * count, 16)]
+    digest_list = [digests[i:i + DIGEST_BYTES] for i in range(0, DIGEST_BYTES * count, DIGEST_BYTES)]
     diag_list = [diags.get(i, ()) for i in range(count)]
     entries = dict(zip(rels, map(
         Entry, sizes, mtimes, ctimes, inos, digest_list, diag_list, labels,

@@ -1195,7 +1195,7 @@ def _checked_layer(record: Any) -> Layer | None:
         from netkit.notes import Note  # only when there are notes: a heavy import
     if (
         type(contents) is not bytes or type(names) is not bytes or type(digests) is not bytes
-        or type(rels) is not list or not all(type(r) is str for r in rels) or len(digests) != 16 * len(rels)
+        or type(rels) is not list or not all(type(r) is str for r in rels) or len(digests) != cache_mod.DIGEST_BYTES * len(rels)
         or type(head) is not tuple or not all(type(d) is Diagnostic for d in head)
         or type(link_diags) is not dict
         or not all(type(k) is str and type(v) is tuple and all(type(d) is Diagnostic for d in v)
@@ -1209,11 +1209,6 @@ def _checked_layer(record: Any) -> Layer | None:
     return Layer(contents, names, tuple(rels), digests, head, link_diags, found, touchpoints)
 
 
-def _contact_names(state: LoadState) -> list[tuple[str, str, str, tuple[str, ...]]]:
-    """(path, file stem, name, aliases) of every valid contact, in path order, undecoded."""
-    return [(rel, *entry.labels) for rel, entry in state.entries.items() if entry.labels is not None]
-
-
 def _patched_layer(vault: Vault, state: LoadState, record: Layer, note_paths: list[str]) -> Layer | None:
     """``record`` brought up to date by checking only the contacts whose content changed,
     when every contact's path, file name, name and alias is as recorded (links resolve the
@@ -1221,16 +1216,16 @@ def _patched_layer(vault: Vault, state: LoadState, record: Layer, note_paths: li
     from netkit import links as links_mod
     from netkit import notes as notes_mod
 
-    names = _contact_names(state)
+    names = state.contact_names()
     rels = tuple(name[0] for name in names)
     if rels != record.rels or _names_digest(names) != record.names:
         return None
     entries = state.entries
-    digests = b"".join(entries[rel].digest for rel in rels)
-    old = record.digests
-    changed = [rel for i, rel in enumerate(rels) if digests[16 * i:16 * i + 16] != old[16 * i:16 * i + 16]]
-    if len(changed) * 4 > len(rels):
+    digests = state.digests(rels)
+    edited = cache_mod.edited_positions(record.digests, digests)
+    if edited is None:
         return None  # most of the vault: as cheap to compute it all
+    changed = [rels[i] for i in edited]
     # the resolver reads names only: stand-ins for the contacts, none decoded
     resolver = links_mod.LinkResolver(Contact(path=rel, stem=stem, name=name, tier=0, aliases=aliases)
                                       for rel, stem, name, aliases in names)
@@ -1286,10 +1281,10 @@ def _compute_layer(
     head = (*settings.diagnostics, *quality_config_diagnostics(vault.config))
     state = vault.state
     if state is not None:
-        names = _contact_names(state)
+        names = state.contact_names()
         rels = tuple(name[0] for name in names)
         contents, names_digest = state.contents_digest(), _names_digest(names)
-        digests = b"".join(state.entries[rel].digest for rel in rels)
+        digests = state.digests(rels)
     else:
         contents = names_digest = digests = b""
         rels = ()

@@ -84,8 +84,7 @@ def _find(vault: Vault, query: str) -> list[Contact]:
 
     state = vault.state
     if state is not None and "contacts" not in vault.__dict__:  # not decoded yet
-        names = [(rel, *entry.labels) for rel, entry in state.entries.items() if entry.labels is not None]
-        paths = find_paths(names, query)
+        paths = find_paths(state.contact_names(), query)
         if len(paths) == 1:
             contact = vault.contact_at(paths[0])
             if contact is not None:
