@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import posixpath
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from netkit import diagnostics as diag_mod
 from netkit.diagnostics import Diagnostic
@@ -173,11 +173,28 @@ def link_diagnostics(
     ``resolver``: one already built over ``index`` (building one is O(contacts)).
     """
     resolver = resolver if resolver is not None else LinkResolver.for_index(index)
+    return in_report_order(link_diagnostics_by_contact(contacts, resolver, known_notes, texts))
+
+
+def link_diagnostics_by_contact(
+    contacts: Iterable[Contact], resolver: LinkResolver, known_notes: Collection[str] = (),
+    texts: Mapping[str, str] | None = None,
+) -> dict[str, tuple[Diagnostic, ...]]:
+    """:func:`link_diagnostics` contact by contact: path -> its warnings, in path order,
+    for the contacts that have any (what the cache's link layer records per file)."""
     keys = note_keys(known_notes)
-    out: list[Diagnostic] = []
+    out: dict[str, tuple[Diagnostic, ...]] = {}
     for contact in sorted(contacts, key=lambda c: c.path):
-        out.extend(contact_link_diagnostics(contact, resolver, keys,
-                                            texts.get(contact.path) if texts is not None else None))
+        found = contact_link_diagnostics(contact, resolver, keys,
+                                         texts.get(contact.path) if texts is not None else None)
+        if found:
+            out[contact.path] = tuple(found)
+    return out
+
+
+def in_report_order(by_contact: Mapping[str, Sequence[Diagnostic]]) -> list[Diagnostic]:
+    """Every contact's link warnings in one list, in diagnostic order."""
+    out = [d for found in by_contact.values() for d in found]
     out.sort(key=diag_mod.sort_key)
     return out
 

@@ -1125,9 +1125,9 @@ class Layer:
     def extra(self) -> tuple[Diagnostic, ...]:
         """The diagnostics the layer adds to the load's: the settings', then every link
         warning in diagnostic order (as :func:`netkit.links.link_diagnostics` sorts them)."""
-        found = [d for rel in self.rels for d in self.link_diags.get(rel, ())]
-        found.sort(key=diag_mod.sort_key)
-        return (*self.head, *found)
+        from netkit.links import in_report_order
+
+        return (*self.head, *in_report_order(self.link_diags))
 
     def to_record(self) -> tuple[Any, ...]:
         """The value written to ``links.cache`` (built-in types and netkit's own only)."""
@@ -1272,12 +1272,7 @@ def _compute_layer(
             # they must be the contacts with their note touchpoints
             resolver = links_mod.LinkResolver.for_index(index)
     # each contact's share of links.link_diagnostics, kept apart for the record
-    keys = links_mod.note_keys(note_paths)
-    link_diags: dict[str, tuple[Diagnostic, ...]] = {}
-    for contact in sorted(contacts, key=lambda c: c.path):
-        diags = links_mod.contact_link_diagnostics(contact, resolver, keys)
-        if diags:
-            link_diags[contact.path] = tuple(diags)
+    link_diags = links_mod.link_diagnostics_by_contact(contacts, resolver, note_paths)
     head = (*settings.diagnostics, *quality_config_diagnostics(vault.config))
     state = vault.state
     if state is not None:
