@@ -30,10 +30,9 @@ from typing import TYPE_CHECKING, Any, cast
 
 from netkit import cache as cache_mod
 from netkit.diagnostics import Diagnosed, Diagnostic
-from netkit.model import Config
+from netkit.model import Config, Contact
 
 if TYPE_CHECKING:
-    from netkit.cadence import DueItem
     from netkit.loader import Scan, Vault
 
 ANSWERS_FILE = "answers.cache"
@@ -95,13 +94,13 @@ def _pages_stat(folder: Path, names: Sequence[str]) -> tuple[Any, ...] | None:
     return tuple(out)
 
 
-def record(vault: Vault, today: dt.date, pages: Sequence[Path], due: Sequence[DueItem],
+def record(vault: Vault, today: dt.date, pages: Sequence[Path], due_from: Sequence[Contact],
            health: tuple[str, str] | None = None) -> str | None:
     """Record what ``index`` printed (``pages``: every page, written or unchanged, all
-    of them fine), the due list of ``today`` (``DUE_WINDOW`` days ahead, in order) and, when
-    given, what ``netkit health`` prints (without and with colour). Records nothing unless
-    every file is older than the run (see the module docstring). A warning instead of
-    raising."""
+    of them fine), the due list of ``today`` (``DUE_WINDOW`` days ahead, scheduled from
+    ``due_from``: the vault's contacts, or their briefs) and, when given, what ``netkit health``
+    prints (without and with colour). Records nothing unless every file is older than the
+    run (see the module docstring). A warning instead of raising."""
     from netkit import cadence
 
     state = vault.state
@@ -130,7 +129,7 @@ def record(vault: Vault, today: dt.date, pages: Sequence[Path], due: Sequence[Du
     if page_stat is None:
         return None
     lines: list[DueLine] = []
-    for item in due:
+    for item in cadence.due_items(due_from, vault.config, today, DUE_WINDOW):
         s = item.schedule
         lines.append((item.kind, item.contact.name, item.contact.path, item.contact.tier, item.date.isoformat(),
                       item.days_until, s.last_contact.isoformat() if s.last_contact else None, s.cadence_days,

@@ -697,7 +697,7 @@ class IndexSession:
         vault, today, pages = self._vault, self._rendered_today, self._pages
         if self._recorded or vault is None or today is None or not pages or self._kept or self._page_diags:
             return [], None
-        from netkit import answers, briefs, cadence
+        from netkit import answers, briefs
         from netkit.commands import health
 
         before = self.loader.state
@@ -725,8 +725,8 @@ class IndexSession:
         # the rendered vault, with the state of the load that just confirmed it
         current = dataclasses.replace(vault, state=fresh.state, files=fresh.files)
         warning = briefs.refresh(current, self._briefs)
-        due = cadence.due_items(list(current.contacts), current.config, today, answers.DUE_WINDOW)
-        return [], answers.record(current, today, pages, due, health.recorded_texts(self._report)) or warning
+        texts = health.recorded_texts(self._report)
+        return [], answers.record(current, today, pages, current.contacts, texts) or warning
 
 
 def _within_any(rel: str, folders: Iterable[str]) -> bool:

@@ -123,18 +123,16 @@ def _finish(result: Any, vault: Any, as_json: bool) -> NoReturn:
 def _record(vault: Any, today: dt.date, result: Any) -> str | None:
     """Record this run's answers for the rest of the day (see netkit.answers), when every
     page is in place; the due list comes from the briefs just refreshed."""
-    from netkit import answers, briefs, cadence
+    from netkit import answers, briefs
+    from netkit.commands import health
 
     if result.failed or result.diagnostics or not (result.written or result.unchanged):
         return None
-    due = cadence.due_items(briefs.for_due(vault), vault.config, today, answers.DUE_WINDOW)
-    pages = sorted((*result.written, *result.unchanged), key=lambda p: [*result.written, *result.unchanged].index(p))
-    from netkit.commands import health
-
+    pages = [*result.written, *result.unchanged]
     # what `netkit health` prints, from the report the pages were computed with (or kept
     # from the run whose pages these are)
     texts = health.texts_for_index(vault, today, pages[0].parent, getattr(result, "report", None))
-    return answers.record(vault, today, pages, due, texts)
+    return answers.record(vault, today, pages, briefs.for_due(vault), texts)
 
 
 def _index(vault: Any, today: dt.date, load_seconds: float) -> IndexResult:
