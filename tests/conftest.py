@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import json
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -94,6 +95,35 @@ def run_cli(
 def _run_cli_fixture() -> Callable[..., CliResult]:
     """The :func:`run_cli` helper as a fixture."""
     return run_cli
+
+
+def append_text(path: Path, text: str) -> None:
+    """Append ``text`` to the UTF-8 file at ``path`` (an edit as an editor saves it)."""
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def replace_text(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in the UTF-8 file at ``path`` (which must hold it)."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def answer_outputs(root: Path, today: str, commands: Sequence[Sequence[str]]) -> list[tuple[int, str, str]]:
+    """(exit code, stdout, stderr) of each command run on ``root`` as of ``today``; the
+    timings of ``index --json`` (which vary from run to run) left out."""
+    from netkit.cli import cli
+
+    out = []
+    for args in commands:
+        result = CliRunner().invoke(cli, [*args, "--vault", str(root), "--today", today])
+        stdout = result.stdout
+        if args[0] == "index" and "--json" in args:
+            data = json.loads(stdout)
+            data.pop("timings")
+            stdout = json.dumps(data)
+        out.append((result.exit_code, stdout, result.stderr))
+    return out
 
 
 def insertion(old: bytes, new: bytes) -> tuple[int, bytes]:

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import append_text as append
+from conftest import replace_text as replace
 
 from netkit import graph, loader, pages, pipeline
 
@@ -32,16 +34,6 @@ def render(context: dict) -> dict[str, str]:
     rendered, diags = pages.render_pages(pages.new_renderer(None, context["pages_dir"]), context)
     assert diags == []
     return rendered
-
-
-def append(path: Path, text: str) -> None:
-    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
-
-
-def replace(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, (path, old)
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 Edit = Callable[[Path], None]

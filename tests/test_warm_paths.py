@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import answer_outputs
 
 from netkit import cache as cache_mod
 from netkit import loader
@@ -440,17 +441,9 @@ def test_json_text_is_json_dumps_with_indent() -> None:
 
 
 def cli_outputs(root: Path, today: str = TODAY) -> list[tuple[int, str, str]]:
-    out = []
-    for args in (["index"], ["index", "--json"], ["due"], ["due", "--json"], ["due", "--within", "20"],
-                 ["check"], ["check", "--format", "json"], ["health"]):
-        result = CliRunner().invoke(cli, [*args, "--vault", str(root), "--today", today])
-        stdout = result.stdout
-        if "--json" in args and args[0] == "index":
-            data = json.loads(stdout)
-            data.pop("timings")
-            stdout = json.dumps(data)
-        out.append((result.exit_code, stdout, result.stderr))
-    return out
+    return answer_outputs(root, today, [["index"], ["index", "--json"], ["due"], ["due", "--json"],
+                                        ["due", "--within", "20"], ["check"], ["check", "--format", "json"],
+                                        ["health"]])
 
 
 def test_recorded_answers_match_the_full_computation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

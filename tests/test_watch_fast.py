@@ -17,6 +17,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from conftest import append_text as append
+from conftest import replace_text as replace
+
 from netkit import loader, pages, pipeline, watch
 
 HERE = Path(__file__).resolve().parent
@@ -25,16 +28,6 @@ TODAY = dt.date(2026, 11, 22)
 
 sys.path.insert(0, str(HERE.parent / "benchmarks"))
 from generate_vault import generate  # noqa: E402
-
-
-def append(path: Path, text: str) -> None:
-    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
-
-
-def replace(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, (path, old)
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def read_pages(folder: Path) -> dict[str, bytes]:

@@ -10,12 +10,12 @@ yet must never be recorded, and must be handed back for a rebuild.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import answer_outputs
 
 from netkit import answers, briefs, watch
 from netkit import cache as cache_mod
@@ -46,16 +46,8 @@ def started(tmp_path: Path) -> tuple[Path, watch.IndexSession]:
 
 
 def outputs(root: Path) -> list[tuple[int, str, str]]:
-    out = []
-    for args in (["index", "--json"], ["due"], ["due", "--json"], ["due", "--within", "20"], ["check"], ["health"]):
-        result = CliRunner().invoke(cli, [*args, "--vault", str(root), "--today", TODAY.isoformat()])
-        stdout = result.stdout
-        if args[0] == "index":
-            data = json.loads(stdout)
-            data.pop("timings")
-            stdout = json.dumps(data)
-        out.append((result.exit_code, stdout, result.stderr))
-    return out
+    return answer_outputs(root, TODAY.isoformat(), [["index", "--json"], ["due"], ["due", "--json"],
+                                                    ["due", "--within", "20"], ["check"], ["health"]])
 
 
 def assert_answers_are_the_computed_ones(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
