@@ -865,16 +865,15 @@ def read_record(root: Path, name: str, key: bytes) -> Any:
 
 
 def write_record(root: Path, name: str, key: bytes, value: Any) -> str | None:
-    """Store ``value`` under ``name`` for ``key`` (atomically); a warning instead of raising."""
+    """Store ``value`` under ``name`` for ``key`` (atomically; the cache folder is made
+    when missing, as :func:`prepare_folder` makes it); a warning instead of raising."""
     import hashlib
 
     folder = root / CACHE_FOLDER
     try:
-        if not folder.is_dir():
-            return "the cache folder does not exist"
-        real_root = os.path.realpath(root)
-        if os.path.commonpath([real_root, os.path.realpath(folder)]) != real_root:
-            return f"{CACHE_FOLDER} leads outside the vault; the cache was not written"
+        problem = prepare_folder(root)
+        if problem:
+            return problem
         buffer = io.BytesIO()
         _pickler(buffer).dump(value)
         body = buffer.getbuffer()  # no copy: a record can be tens of megabytes

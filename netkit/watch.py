@@ -34,7 +34,6 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from netkit import cache as cache_mod
 from netkit import config as config_mod
 from netkit import diagnostics as diag_mod
 from netkit import fileio, loader
@@ -716,12 +715,6 @@ class IndexSession:
         self._recorded = True
         if self._unsaved is not None or not (fresh.state is not None and fresh.state.persisted):
             self._unsaved = fresh  # the same files; its state also trusts the last save's stat
-        try:
-            problem = cache_mod.prepare_folder(self.root)  # the records live next to the cache
-        except OSError as exc:
-            problem = f"the cache folder could not be created: {exc}"
-        if problem:
-            return [], problem
         # the rendered vault, with the state of the load that just confirmed it
         current = dataclasses.replace(vault, state=fresh.state, files=fresh.files)
         warning = briefs.refresh(current, self._briefs)
@@ -1121,17 +1114,8 @@ class Watcher:
             self._call(self.on_error, exc)
             return
         if missed:
-            # changes the hook came across that no event announced (yet): rebuild them
-            with self._cond:
-                now = time.monotonic()
-                if not self._pending and not self._pending_full:
-                    self._first_event = now
-                self._last_event = now
-                for rel in missed:
-                    self._pending.add(rel)
-                    if self.rules.classify(rel, is_directory=False) not in ("content", "ignore"):
-                        self._pending_full = True
-                self._cond.notify_all()
+            # changes the hook came across that no event announced (yet): rebuilt as events
+            self._record([os.path.join(self.root, rel) for rel in missed], is_directory=False)
 
     def _failed(self, paths: set[str], full: bool, exc: Exception, *, count: bool = True) -> None:
         with self._cond:
