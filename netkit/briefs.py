@@ -200,7 +200,11 @@ def _read(vault: Vault) -> Record | None:
     return rels, digests, touches, columns
 
 
-def _current(vault: Vault) -> tuple[list[str], bytes, dict[str, tuple[LogEntry, ...]]]:
+#: what a record was made from, and what the vault is now: paths, content hashes, note touchpoints
+Basis = tuple[list[str], bytes, dict[str, tuple[LogEntry, ...]]]
+
+
+def _current(vault: Vault) -> Basis:
     """What a current record must hold: the contacts' paths, hashes and note touchpoints."""
     state = vault.state
     assert state is not None
@@ -225,7 +229,7 @@ def for_due(vault: Vault) -> list[Contact]:
     if record is None:
         return list(vault.contacts)
     current = _current(vault)
-    stale = _stale(record, current)
+    stale = _stale(record[:3], current)
     if stale is None:
         return list(vault.contacts)
     rels, _, _, columns = record
@@ -241,14 +245,13 @@ def for_due(vault: Vault) -> list[Contact]:
     return cast(list[Contact], out)
 
 
-def _stale(record: Record, current: tuple[list[str], bytes, dict[str, tuple[LogEntry, ...]]]) -> list[int] | None:
+def _stale(recorded: Basis, current: Basis) -> list[int] | None:
     """The positions of the briefs whose contact file changed since the record was made
     (empty when it is current), or None when the record cannot serve: other contacts or
     other note touchpoints, or so many edits that decoding everything costs the same."""
-    rels, digests, touches = current
-    if record[0] != rels or record[2] != touches:
+    if recorded[0] != current[0] or recorded[2] != current[2]:
         return None
-    return cache_mod.edited_positions(record[1], digests)
+    return cache_mod.edited_positions(recorded[1], current[1])
 
 
 def refresh(vault: Vault, memo: dict[str, tuple[Contact, Brief]] | None = None) -> str | None:
@@ -328,7 +331,7 @@ class _TextSource:
             return {}
         # the texts of files changed since (self.stale, and any other hash that differs) are
         # decoded instead
-        stale = _stale((rels, digests, touches, []), _current(vault))
+        stale = _stale((rels, digests, touches), _current(vault))
         if stale is None:
             return {}
         known = dict(zip(rels, texts, strict=True))
