@@ -1634,6 +1634,25 @@ def finish_page(text: str) -> str:
     return "".join((MARKER, "\n", body[start:] if start else body, "\n"))
 
 
+#: what every page starts with (see finish_page)
+_PAGE_HEAD = f"{MARKER}\n"
+
+
+def _finish_headed(text: str) -> str:
+    """:func:`finish_page` of what follows :data:`_PAGE_HEAD` in ``text``.
+
+    ``text`` itself when that output needs no change (no CR, no marker of its own, no run
+    of blank lines, no newline first, exactly one newline last), as the big pages always
+    are: ``finish_page`` would return the same characters as a copy, and Tiers.md of a
+    100,000-contact vault is 24 MB as a str, copied at the memory peak of a cold index.
+    """
+    start = len(_PAGE_HEAD)
+    if (len(text) > start + 1 and text[start] != "\n" and text[-1] == "\n" and text[-2] != "\n"
+            and "\r" not in text and "\n\n\n" not in text and not text.startswith(MARKER_PREFIX, start)):
+        return text
+    return finish_page(text[start:])
+
+
 def render_pages(
     renderer: Renderer, context: Mapping[str, Any], pages: Sequence[PageSpec] = PAGES
 ) -> tuple[dict[str, str], list[Diagnostic]]:
@@ -1642,10 +1661,12 @@ def render_pages(
     diags: list[Diagnostic] = []
     with _gc_paused():
         for page in pages:
-            text, problems = renderer.render(page.template, {**context, "page": page})
+            # the marker is joined in with the template's output: finishing a big page then
+            # copies nothing (see _finish_headed)
+            text, problems = renderer.render(page.template, {**context, "page": page}, head=_PAGE_HEAD)
             diags.extend(problems)
             if text is not None:
-                rendered[page.filename] = finish_page(text)
+                rendered[page.filename] = _finish_headed(text)
                 del text  # before the next page is rendered (a large page: tens of MB)
     return rendered, diags
 

@@ -179,8 +179,11 @@ class Renderer:
                 return f"{VAULT_TEMPLATE_DIR}/{name}"
         return f"netkit/templates/{name}"
 
-    def render(self, name: str, context: Mapping[str, Any]) -> tuple[str | None, list[Diagnostic]]:
-        """Render one template; on any failure return None and a diagnostic."""
+    def render(self, name: str, context: Mapping[str, Any], *, head: str = "") -> tuple[str | None, list[Diagnostic]]:
+        """Render one template; on any failure return None and a diagnostic.
+
+        ``head`` is put in front of the output in the same join (the page marker: a page
+        of a large vault is tens of megabytes, and adding it afterwards would copy it)."""
         shown = self.template_path(name)
         self.env.budget = _Budget()
         limit = self.env.max_output = output_limit(context)
@@ -190,8 +193,8 @@ class Renderer:
             loader.refusals.clear()
         try:
             template = self.env.get_template(name)
-            chunks: list[str] = []
-            size = 0
+            chunks: list[str] = [head]
+            size = 0  # the template's output only: the head does not count towards the limit
             for chunk in _generate(template, context):
                 size += len(chunk)
                 if size > limit:

@@ -171,3 +171,23 @@ def test_finish_page_is_unchanged_by_its_fast_path() -> None:
         body = re.sub(r"\n{3,}", "\n\n", body).strip("\n")
         expected = pages.MARKER + "\n" + body + "\n" if body else pages.MARKER + "\n"
         assert pages.finish_page(text) == expected, repr(text)
+
+
+def test_finishing_a_headed_page_is_finish_page_without_the_copy() -> None:
+    # render_pages joins the marker in front of the template's output; finishing that must
+    # give exactly finish_page(output), and return the text itself when nothing changes
+    texts = ["a\n\n\n\nb", "a\r\nb\r\rc", "x\n\n\n", "\n\n\nplain\n", "no runs\n\nhere", "", "\n", "\n\n",
+             "x", "x\n", "\nx", "\nx\n", "x\n\n", "— dash\n", "| a | b |\n| c | d |\n",
+             f"{pages.MARKER}\nbody\n", f"{pages.MARKER_PREFIX} other -->\nbody\n", "\n\nx\n"]
+    rng = random.Random(7)
+    texts += ["".join(rng.choice(["a", "—", "\n", "\n", "\r", " ", "<!--"]) for _ in range(rng.randint(0, 12)))
+              for _ in range(2000)]
+    head = pages.MARKER + "\n"
+    for text in texts:
+        headed = head + text
+        finished = pages._finish_headed(headed)
+        assert finished == pages.finish_page(text), repr(text)
+    # no copy when nothing changes (a table page of a large vault)
+    for text in ["x\n", "| a | b |\n| c | d |\n", "| [[x]] | — |\n" * 1000]:
+        headed = head + text
+        assert pages._finish_headed(headed) is headed
