@@ -369,6 +369,50 @@ def test_index_rewrites_briefs_only_when_stale(tmp_path: Path) -> None:
     assert (record.stat().st_mtime_ns, record.stat().st_ino) != first
 
 
+@pytest.mark.parametrize("rel", ["contacts/margaret.md", "contacts/ada.md"])
+def test_index_after_an_edit_patches_the_briefs_as_a_full_refresh_would(
+        tmp_path: Path, rel: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from netkit import briefs
+
+    root = make_rich(tmp_path)
+    assert invoke(root, "index")[0] == 0
+    path = root / rel
+    if rel == "contacts/margaret.md":  # on the due list: a new text and an older date
+        path.write_text(RICH[rel].replace("2026-05-31 Chat", "2024-01-01 Long talk"), encoding="utf-8")
+    else:  # ada has a note touchpoint, which her brief holds too
+        path.write_text(path.read_text(encoding="utf-8") + "- 2024-02-02 Letters [channel:: email]\n",
+                        encoding="utf-8")
+    briefed: list[str] = []
+    real_brief_of = briefs.brief_of
+
+    def counting_brief_of(contact: object) -> object:
+        briefed.append(contact.path)  # type: ignore[attr-defined]
+        return real_brief_of(contact)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as m:
+        m.setattr(briefs, "brief_of", counting_brief_of)
+        assert invoke(root, "index")[0] == 0
+    assert briefed == [rel]  # patched, not remade
+    copy = tmp_path.parent / (tmp_path.name + "-fresh")
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".netkit"))
+    assert invoke(copy, "index")[0] == 0
+
+    def recorded(at: Path) -> object:
+        return briefs._read(loader.with_notes_and_links(loader.load_vault(at)))
+
+    assert recorded(root) == recorded(copy)
+    # the texts record still holds the old texts of the edited contact: a due list shown
+    # as text decodes it instead (answered from briefs, not from today's recorded answers)
+    for at in (root, copy):
+        (at / ".netkit" / "cache" / "answers.cache").unlink()
+    outputs = due_outputs(root, TODAY)
+    if rel == "contacts/margaret.md":
+        assert "Long talk" in outputs[0] and "Chat" not in outputs[0]
+    assert outputs == due_outputs(copy, TODAY)
+
+
 # ---------------------------------------------------------------- background cache write
 
 
