@@ -83,7 +83,7 @@ def command(within: int, as_json: bool) -> None:
     after today) within one cadence means the person is taken care of. Exit 1 when the
     vault has errors (the list then covers the valid contacts).
     """
-    from netkit import answers, briefs, cadence
+    from netkit import answers
 
     today = _common.today()
     # nothing changed since today's `netkit index`: its recorded due list (see netkit.answers)
@@ -95,6 +95,8 @@ def command(within: int, as_json: bool) -> None:
         else:
             click.echo(render_lines(recorded, within))
         sys.exit(_common.report_and_exit_code(known))
+    from netkit import briefs, cadence
+
     vault = _common.load(scan=walk)
     # briefs: what the due list reads of each contact, recorded by `netkit index`, so that
     # a warm `due` decodes no contact (the answer is the same: see netkit.briefs)
