@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -323,10 +324,11 @@ def with_note_touchpoints(
 
 def read_note(root: Path, rel: str) -> Note | None:
     """Read and parse one note; an unreadable note is skipped (it is not a contact)."""
+    from netkit.loader import FileTooLarge, read_capped
+
     try:
-        with open(root / rel, "rb") as fh:
-            raw = fh.read(MAX_NOTE_BYTES + 1)
-    except OSError:
+        raw = read_capped(os.path.join(root, rel), MAX_NOTE_BYTES)
+    except (OSError, FileTooLarge):  # unreadable, not a regular file, too large to be a note
         return None
     return parse_note(raw, rel)
 

@@ -120,16 +120,20 @@ def test_symlink_outside_and_broken(tmp_path: Path) -> None:
 
 
 def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
     from netkit import loader
 
-    real_open = open
+    def refusing(real):  # type: ignore[no-untyped-def]
+        def fake_open(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if str(path).endswith("secret.md"):
+                raise PermissionError(13, "Permission denied")
+            return real(path, *args, **kwargs)
+        return fake_open
 
-    def fake_open(path, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if str(path).endswith("secret.md"):
-            raise PermissionError(13, "Permission denied")
-        return real_open(path, *args, **kwargs)
-
-    monkeypatch.setattr("builtins.open", fake_open)
+    # tests run as root: every way of opening the file refuses it instead of chmod
+    monkeypatch.setattr("builtins.open", refusing(open))
+    monkeypatch.setattr(os, "open", refusing(os.open))
     (tmp_path / "contacts").mkdir()
     (tmp_path / "contacts" / "secret.md").write_text("---\nname: S\n---\n", encoding="utf-8")
     (tmp_path / "netkit.yaml").write_text("version: 1\n", encoding="utf-8")

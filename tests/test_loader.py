@@ -115,6 +115,33 @@ def test_a_fifo_is_unreadable_not_a_hang(make_vault: VaultFactory) -> None:
     assert "regular file" in problem.message
 
 
+def test_read_file_gets_every_byte_through_short_reads_and_growth(
+        make_vault: VaultFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    content = ("---\nname: Ada\n---\n" + "- 2026-01-01 Coffee [channel:: call]\n" * 300).encode("utf-8")
+    root = make_vault({"contacts/ada.md": content})
+    assert loader.read_file(root, "contacts/ada.md") == (content, None)
+    real_read, real_fstat = os.read, os.fstat
+    # a file system that returns a few bytes per read
+    monkeypatch.setattr(os, "read", lambda fd, n: real_read(fd, min(n, 7)))
+    assert loader.read_file(root, "contacts/ada.md") == (content, None)
+    monkeypatch.setattr(os, "read", real_read)
+
+    # a file that grew between the stat and the read: read to its end all the same
+    def smaller(fd: int) -> os.stat_result:
+        st = real_fstat(fd)
+        return os.stat_result((*st[:6], st.st_size - 1000, *st[7:10]))
+
+    monkeypatch.setattr(os, "fstat", smaller)
+    assert loader.read_file(root, "contacts/ada.md") == (content, None)
+    # ...but never past the size limit + 1, which the parser then reports as too large
+    monkeypatch.setattr(loader, "MAX_FILE_BYTES", len(content) - 10)
+    raw, problem = loader.read_file(root, "contacts/ada.md")
+    assert problem is None and raw == content[:len(content) - 9]
+    monkeypatch.setattr(os, "fstat", real_fstat)
+    raw, problem = loader.read_file(root, "contacts/ada.md")
+    assert raw is None and problem is not None and problem.code == "file.too-large"
+
+
 # ----------------------------------------------------------------------------- public API
 
 
