@@ -200,13 +200,9 @@ class Vault(diag_mod.Diagnosed):
         if "contacts" in self.__dict__ or self.state is None:
             return self.index.by_path(path)
         entry = self.state.entries.get(path)
-        contact = None if entry is None else _decode(self.root, self.state, path, entry)
-        extra = self.touchpoints.get(path)
-        if contact is None or not extra:
-            return contact
-        from netkit.notes import with_note_touchpoints
-
-        return with_note_touchpoints([contact], {path: extra})[0]
+        if entry is None:
+            return None
+        return _decode_linked(self.root, self.state, path, entry, self.touchpoints.get(path))
 
     def __getattr__(self, name: str) -> Any:
         # only called for attributes not set: the lazy ``contacts`` and ``index``
@@ -507,11 +503,11 @@ def _read(full: str, rel: str) -> tuple[bytes | None, Diagnostic | None]:
 
         return None, too_large(rel, big.size)  # never read a huge file into memory
     except OSError as exc:
-        return None, _unreadable(rel, exc)
+        return None, _unreadable(rel, exc.strerror or str(exc))
 
 
-def _unreadable(rel: str, exc: OSError) -> Diagnostic:
-    return diag_mod.make(rel, 1, 1, "file.unreadable", f"cannot read the file: {exc.strerror or exc}",
+def _unreadable(rel: str, why: str) -> Diagnostic:
+    return diag_mod.make(rel, 1, 1, "file.unreadable", f"cannot read the file: {why}",
                          hint="check the file's permissions")
 
 
@@ -1065,8 +1061,7 @@ class _Load:
             if entry.contact is not None:
                 stand_ins.append(entry.contact)
             elif entry.labels is not None:
-                stem, name, aliases = entry.labels
-                stand_ins.append(Contact(path=rel, stem=stem, name=name, tier=0, aliases=aliases))
+                stand_ins.append(_stand_in(rel, *entry.labels))
         return tuple(ContactIndex(stand_ins).duplicate_diagnostics()), None
 
 
@@ -1075,8 +1070,13 @@ def _labels(entry: Entry | None) -> cache_mod.Labels | None:
 
 
 def _vanished(rel: str) -> Diagnostic:
-    return diag_mod.make(rel, 1, 1, "file.unreadable", "cannot read the file: it disappeared while loading",
-                         hint="check the file's permissions")
+    return _unreadable(rel, "it disappeared while loading")
+
+
+def _stand_in(rel: str, stem: str, name: str, aliases: tuple[str, ...]) -> Contact:
+    """A contact holding only its names (from the cache's labels): what duplicate detection
+    and link resolution read, without decoding the real one."""
+    return Contact(path=rel, stem=stem, name=name, tier=0, aliases=aliases)
 
 
 def _decode(root: Path, state: LoadState, rel: str, entry: Entry) -> Contact | None:
@@ -1095,6 +1095,18 @@ def _decode(root: Path, state: LoadState, rel: str, entry: Entry) -> Contact | N
     entry.contact = contact
     return contact
 
+
+
+def _decode_linked(root: Path, state: LoadState, rel: str, entry: Entry,
+                   touchpoints: tuple[LogEntry, ...] | None) -> Contact | None:
+    """:func:`_decode`, with the contact's note touchpoints merged into its log, as the
+    linked vault's contacts hold them."""
+    contact = _decode(root, state, rel, entry)
+    if contact is None or not touchpoints:
+        return contact
+    from netkit.notes import with_note_touchpoints
+
+    return with_note_touchpoints([contact], {rel: touchpoints})[0]
 
 def with_notes_and_links(vault: Vault, *, remember: bool = False) -> Vault:
     """The cross-file layer on top of the per-file parse.
@@ -1260,7 +1272,6 @@ def _patched_layer(vault: Vault, state: LoadState, record: Layer, note_paths: li
     when every contact's path, file name, name and alias is as recorded (links resolve the
     same way, notes give the same touchpoints); else None."""
     from netkit import links as links_mod
-    from netkit import notes as notes_mod
 
     names = state.contact_names()
     rels = tuple(name[0] for name in names)
@@ -1273,17 +1284,13 @@ def _patched_layer(vault: Vault, state: LoadState, record: Layer, note_paths: li
         return None  # most of the vault: as cheap to compute it all
     changed = [rels[i] for i in edited]
     # the resolver reads names only: stand-ins for the contacts, none decoded
-    resolver = links_mod.LinkResolver(Contact(path=rel, stem=stem, name=name, tier=0, aliases=aliases)
-                                      for rel, stem, name, aliases in names)
+    resolver = links_mod.LinkResolver(_stand_in(rel, stem, name, aliases) for rel, stem, name, aliases in names)
     keys = links_mod.note_keys(note_paths)
     link_diags = dict(record.link_diags)
     for rel in changed:
-        contact = _decode(vault.root, state, rel, entries[rel])
+        contact = _decode_linked(vault.root, state, rel, entries[rel], record.touchpoints.get(rel))
         if contact is None:
             return None
-        extra = record.touchpoints.get(rel)
-        if extra:
-            contact = notes_mod.with_note_touchpoints([contact], {rel: extra})[0]
         found = tuple(links_mod.contact_link_diagnostics(contact, resolver, keys))
         if found:
             link_diags[rel] = found
