@@ -235,7 +235,7 @@ def for_due(vault: Vault) -> list[Contact]:
     if stale is None:
         return list(vault.contacts)
     rels, _, _, columns = record
-    source = _TextSource(vault, frozenset(rels[i] for i in stale))
+    source = _TextSource(vault)
     out: list[Any] = [ContactBrief(rel, fields, source)
                       for rel, fields in zip(rels, zip(*columns, strict=True), strict=True)]
     for i in stale:
@@ -333,10 +333,8 @@ class _TextSource:
     """The log texts of briefs, read on first use: from the texts record when it matches
     the vault, else from the decoded contacts (same texts, just slower)."""
 
-    def __init__(self, vault: Vault, stale: frozenset[str] = frozenset()) -> None:
-        """``stale``: paths whose recorded texts are out of date (decoded instead)."""
+    def __init__(self, vault: Vault) -> None:
         self.vault = vault
-        self.stale = stale
         self._texts: dict[str, str | tuple[str, ...]] | None = None
 
     def texts_for(self, path: str) -> str | tuple[str, ...]:
@@ -360,16 +358,15 @@ class _TextSource:
             return {}
         if not all(type(t) is str for group in texts if type(group) is tuple for t in group):
             return {}
-        # the texts of files changed since (self.stale, and any other hash that differs) are
-        # decoded instead
+        # the texts of files changed since the texts were recorded (their content hash
+        # differs) are decoded instead: this covers the briefs' own stale contacts too, and
+        # the contacts a patched briefs record holds anew (see _patched)
         stale = _stale((rels, digests, touches), _current(vault))
         if stale is None:
             return {}
         known = dict(zip(rels, texts, strict=True))
         for i in stale:
-            known.pop(rels[i], None)
-        for rel in self.stale:
-            known.pop(rel, None)
+            del known[rels[i]]
         return known
 
     def _decoded(self, path: str) -> str | tuple[str, ...]:
