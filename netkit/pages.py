@@ -1609,7 +1609,10 @@ _BLANK_RUNS = re.compile(r"\n{3,}")
 
 def finish_page(text: str) -> str:
     """The marker line, then ``text`` with LF endings, at most one blank line in a row,
-    and exactly one final newline (templates need not be careful with whitespace)."""
+    and exactly one final newline (templates need not be careful with whitespace).
+
+    Copies the page; :func:`render_pages` finishes the big ones without a copy (see
+    :func:`_finish_headed`), and calls this only for a page that needs a change."""
     # each step only when needed: Tiers.md of a 10,000-contact vault is over a megabyte, and
     # the regular expression alone takes ~6 ms to find nothing in it (a substring test, ~0.1)
     body = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
@@ -1617,21 +1620,8 @@ def finish_page(text: str) -> str:
         body = body.split("\n", 1)[1] if "\n" in body else ""
     if "\n\n\n" in body:
         body = _BLANK_RUNS.sub("\n\n", body)
-    # the newlines at both ends go, but the body is copied once, not twice (strip, then the
-    # f-string): Tiers.md of a 100,000-contact vault is 12 million characters (24 MB as a
-    # str), and this runs at the memory peak of a cold index
-    n = len(body)
-    start = 0
-    while start < n and body[start] == "\n":
-        start += 1
-    end = n
-    while end > start and body[end - 1] == "\n":
-        end -= 1
-    if start == end:
-        return f"{MARKER}\n"
-    if end < n:  # ends with newlines: keep the last one as the final newline
-        return "".join((MARKER, "\n", body if start == 0 and end + 1 == n else body[start:end + 1]))
-    return "".join((MARKER, "\n", body[start:] if start else body, "\n"))
+    body = body.strip("\n")
+    return f"{MARKER}\n{body}\n" if body else f"{MARKER}\n"
 
 
 #: what every page starts with (see finish_page)
