@@ -29,12 +29,16 @@ import os
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "benchmarks"))
+from run import run_process  # noqa: E402
+
+#: seconds one command may take before it is killed (a 100,000-contact health --json: ~15)
+TIMEOUT = 1800.0
 TODAY = "2026-11-22"
 COMMANDS = [
     ["check"],
@@ -54,17 +58,13 @@ def netkit(*args: str) -> list[str]:
 
 
 def run(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Wall time and peak RSS (bytes) of one process; it must succeed."""
-    started = time.perf_counter()
+    """Wall time and peak RSS (bytes) of one process (run.py's runner: its own rusage, and
+    stderr in a file, never a pipe that could fill up); it must succeed."""
     # cwd: `python -m` puts the working folder first on sys.path; it must be this checkout
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=REPO)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode() if proc.stderr else ""
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}):\n{err}")
-    return wall, usage.ru_maxrss * 1024
+    result = run_process(argv, env=env, cwd=REPO, timeout=TIMEOUT)
+    if not result.ok:
+        raise SystemExit(f"{' '.join(argv)} {result.describe_failure()}")
+    return result.wall, result.maxrss
 
 
 def main() -> None:
