@@ -8,6 +8,8 @@
 * ``insertion(old, new) -> (k, added)``: where ``new`` is ``old`` with bytes inserted at one
   place (the append-only tests), and ``reliability_counts``: the shared counter module of
   the reliability suites (``tests/hostile/reliability_counts.py``), loaded once.
+* ``no_racy_window`` (fixture): the racy-timestamp margin set to 0, for tests of what
+  netkit records about files they have just written.
 * ``run_cli(args) -> (exit_code, stdout, stderr)``: ``netkit <args>`` through click's
   ``CliRunner`` on :data:`netkit.cli.cli`. Available as a fixture and importable
   (``from conftest import run_cli``). ``$NETKIT_VAULT`` and ``$NO_COLOR`` are cleared unless
@@ -95,6 +97,17 @@ def run_cli(
 def _run_cli_fixture() -> Callable[..., CliResult]:
     """The :func:`run_cli` helper as a fixture."""
     return run_cli
+
+
+@pytest.fixture
+def no_racy_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Records about files written moments ago are allowed: a test's files are seconds old
+    at most, and without this the racy-timestamp rule (``cache.RACY_NS``) would rightly
+    refuse to record anything about them. A module opts in with
+    ``pytestmark = pytest.mark.usefixtures("no_racy_window")``."""
+    from netkit import cache
+
+    monkeypatch.setattr(cache, "RACY_NS", 0)
 
 
 def append_text(path: Path, text: str) -> None:

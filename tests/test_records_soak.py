@@ -25,8 +25,6 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
-from netkit import cache as cache_mod
-
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "benchmarks"))
 from generate_vault import generate  # noqa: E402
@@ -38,11 +36,7 @@ COMMANDS = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _no_racy_window(monkeypatch: pytest.MonkeyPatch) -> None:
-    # files written by the test are seconds old at most: without this, the racy-timestamp
-    # rule would rightly refuse to record anything about them (and no record would be used)
-    monkeypatch.setattr(cache_mod, "RACY_NS", 0)
+pytestmark = pytest.mark.usefixtures("no_racy_window")
 
 
 class Editor:

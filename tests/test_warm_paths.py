@@ -30,11 +30,7 @@ GRACE = "---\nname: Grace Hopper\ntier: 2\n---\n## Log\n- 2025-12-01 Call [chann
 NOTE = "# Offsite\n\nMet [[Ada Lovelace]] and [[Grace Hopper]].\n"
 
 
-@pytest.fixture(autouse=True)
-def _no_racy_window(monkeypatch: pytest.MonkeyPatch) -> None:
-    # files written by a test are seconds old at most: without this, the racy-timestamp
-    # rule (cache.RACY_NS) would rightly refuse to record anything about them
-    monkeypatch.setattr(cache_mod, "RACY_NS", 0)
+pytestmark = pytest.mark.usefixtures("no_racy_window")
 
 
 def make(tmp_path: Path) -> Path:

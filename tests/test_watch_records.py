@@ -26,11 +26,7 @@ FIXTURE = HERE / "fixtures" / "pages_vault"
 TODAY = dt.date(2026, 11, 22)
 
 
-@pytest.fixture(autouse=True)
-def _no_racy_window(monkeypatch: pytest.MonkeyPatch) -> None:
-    # files written by a test are seconds old at most: without this, the racy-timestamp
-    # rule (cache.RACY_NS) would rightly refuse to record anything about them
-    monkeypatch.setattr(cache_mod, "RACY_NS", 0)
+pytestmark = pytest.mark.usefixtures("no_racy_window")
 
 
 def started(tmp_path: Path) -> tuple[Path, watch.IndexSession]:
