@@ -59,18 +59,17 @@ def command(tier: int | None, tag: str | None, as_json: bool) -> None:
         defined = ", ".join(str(k) for k in sorted(vault.config.tiers))
         _common.fail(f"tier {tier} is not defined in netkit.yaml (tiers: {defined})")
     if as_json:
-        chosen = select(vault.contacts, tier, tag)
-    else:
-        from netkit import briefs
-
-        # the table reads what a brief holds (name, tier, company, tags, the schedule): a
-        # warm list decodes no contact (see netkit.briefs)
-        chosen = select(briefs.for_due(vault), tier, tag)
-    if as_json:
         from netkit import contactjson
 
+        chosen = select(vault.contacts, tier, tag)
         _common.json_dump([contactjson.contact_json(c, vault.config, today) for c in chosen])
-    elif chosen:
+        sys.exit(_common.report_and_exit_code(vault))
+    from netkit import briefs
+
+    # the table reads what a brief holds (name, tier, company, tags, the schedule): a warm
+    # list decodes no contact (see netkit.briefs)
+    chosen = select(briefs.for_due(vault), tier, tag)
+    if chosen:
         click.echo(_common.table(rows(chosen, vault.config, today),
                                  ["name", "tier", "company", "last contact", "next due"], align="lrlll"))
     else:
